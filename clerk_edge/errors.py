@@ -76,7 +76,8 @@ class TokenVerificationError(ClerkEdgeError):
 
     def full_message(self) -> str:
         text = " ".join(p for p in (self.message, self.action) if p)
-        return f"{text} (reason={self.reason}, token-carrier={self.token_carrier})"
+        carrier = "undefined" if self.token_carrier is None else self.token_carrier  # as JavaScript prints it
+        return f"{text} (reason={self.reason}, token-carrier={carrier})"
 
     # camelCase alias for people porting from @clerk/backend
     get_full_message = full_message

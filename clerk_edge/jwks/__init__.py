@@ -1,0 +1,1 @@
+"""Fetching and caching the instance's JWKS (see :mod:`.cache` and :mod:`.load`)."""

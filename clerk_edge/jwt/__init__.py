@@ -1,0 +1,1 @@
+"""JWT decoding and verification (pure; signature checks go through the runner's ``Verify`` op)."""

@@ -1,0 +1,75 @@
+"""``decode_jwt``: split, base64url-decode and JSON-parse a compact JWS.  Pure and synchronous."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .. import base64url
+from ..errors import TokenVerificationError, TokenVerificationErrorReason as Reason
+
+__all__ = ["Jwt", "RawJwt", "decode_jwt"]
+
+MSG_PARTS = "Invalid JWT form. A JWT consists of three parts separated by dots."
+MSG_DECODE = "Invalid JWT form. The header, payload, or signature could not be decoded."
+
+
+@dataclass(frozen=True)
+class RawJwt:
+    header: str
+    payload: str
+    signature: str
+    text: str
+
+    def __repr__(self) -> str:  # the raw token is a credential: never print it whole
+        return f"RawJwt(text={self.text[:7]!r}…)"
+
+
+@dataclass(frozen=True)
+class Jwt:
+    header: dict
+    payload: dict
+    signature: bytes
+    raw: RawJwt
+
+    @property
+    def signing_input(self) -> bytes:
+        """The bytes the signature covers: the *original* base64url header and payload text."""
+        return (self.raw.header + "." + self.raw.payload).encode("ascii")
+
+    def __repr__(self) -> str:
+        return f"Jwt(header={self.header!r}, sub={self.payload.get('sub')!r})"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _parse_json(segment: str) -> dict:
+    value = json.loads(base64url.decode(segment).decode("utf-8"), parse_constant=_reject_constant)
+    if not isinstance(value, dict):
+        raise ValueError("JWT header and payload must be JSON objects")
+    return value
+
+
+def decode_jwt(token: Any) -> Jwt:
+    """Decode without verifying.  Raises :class:`TokenVerificationError` (``token-invalid``) on any
+    malformed input, never anything else."""
+    if isinstance(token, bytes):
+        try:
+            token = token.decode("ascii")
+        except UnicodeDecodeError:
+            raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_DECODE) from None
+    elif not isinstance(token, str):
+        token = ""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_PARTS)
+    h, p, s = parts
+    try:
+        header = _parse_json(h)
+        payload = _parse_json(p)
+        signature = base64url.decode(s)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_DECODE) from None
+    return Jwt(header, payload, signature, RawJwt(h, p, s, token))
