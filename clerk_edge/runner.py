@@ -118,52 +118,65 @@ def run_sync(core: Core, rt: Runtime):
         except StopIteration as stop:
             return stop.value
         send_value, throw = None, None
+        handler = _SYNC.get(type(op))
         try:
-            send_value = _do_sync(op, rt)
+            if handler is None:
+                raise TypeError(f"unknown core operation {op!r}")
+            send_value = handler(op, rt)
         except Exception as exc:  # delivered into the generator, which decides
             throw = exc
 
 
-def _do_sync(op, rt: Runtime):
-    if isinstance(op, Fetch):
-        fetch = _resolve_fetch(rt)
-        return fetch.fetch(op.request)
-    if isinstance(op, Verify):
-        crypto = _resolve_crypto(rt)
-        if getattr(crypto, "is_async_only", False):
-            raise ClerkEdgeError(
-                f"The crypto backend {crypto.name!r} is async-only; use the async API (await clerk_edge.verify_token) "
-                "or pass crypto='pure' to the sync API."
-            )
-        return crypto.verify(op.alg, op.key, op.data, op.signature)
-    if isinstance(op, Now):
-        return rt.clock()
-    if isinstance(op, Sleep):
-        (rt.sleep or time.sleep)(op.seconds)
-        return None
-    if isinstance(op, Shared):
-        with _sync_lock:
-            flight = _sync_flights.get(op.key)
-            leader = flight is None
-            if leader:
-                flight = _sync_flights[op.key] = _SyncFlight()
+def _sync_fetch(op, rt):
+    return _resolve_fetch(rt).fetch(op.request)
+
+
+def _sync_verify(op, rt):
+    crypto = rt.crypto if rt.crypto is not None else _resolve_crypto(rt)
+    if crypto.is_async_only:
+        raise ClerkEdgeError(
+            f"The crypto backend {crypto.name!r} is async-only; use the async API (await clerk_edge.verify_token) "
+            "or pass crypto='pure' to the sync API."
+        )
+    return crypto.verify(op.alg, op.key, op.data, op.signature)
+
+
+def _sync_now(op, rt):
+    return rt.clock()
+
+
+def _sync_sleep(op, rt):
+    (rt.sleep or time.sleep)(op.seconds)
+
+
+def _sync_shared(op, rt):
+    with _sync_lock:
+        flight = _sync_flights.get(op.key)
+        leader = flight is None
         if leader:
-            try:
-                flight.result = run_sync(op.factory(), rt)
-            except BaseException as exc:
-                flight.error = exc
-            finally:
-                with _sync_lock:
-                    _sync_flights.pop(op.key, None)
-                flight.done.set()
-        else:
-            flight.done.wait()
-        if flight.error is not None:
-            raise flight.error
-        return flight.result
-    if isinstance(op, Gather):
-        return [run_sync(c, rt) for c in op.cores]
-    raise TypeError(f"unknown core operation {op!r}")
+            flight = _sync_flights[op.key] = _SyncFlight()
+    if leader:
+        try:
+            flight.result = run_sync(op.factory(), rt)
+        except BaseException as exc:
+            flight.error = exc
+        finally:
+            with _sync_lock:
+                _sync_flights.pop(op.key, None)
+            flight.done.set()
+    else:
+        flight.done.wait()
+    if flight.error is not None:
+        raise flight.error
+    return flight.result
+
+
+def _sync_gather(op, rt):
+    return [run_sync(c, rt) for c in op.cores]
+
+
+_SYNC = {Fetch: _sync_fetch, Verify: _sync_verify, Now: _sync_now, Sleep: _sync_sleep, Shared: _sync_shared,
+         Gather: _sync_gather}
 
 
 # async flights are per event loop: key -> Future
