@@ -1,0 +1,120 @@
+"""Starlette / FastAPI: an ASGI middleware and a ``Depends`` dependency.
+
+    from clerk_edge.adapters.starlette import ClerkMiddleware, ClerkAuth
+
+    app = FastAPI()
+    app.add_middleware(ClerkMiddleware, publishable_key=..., secret_key=...)   # request.state.auth on every request
+
+    @app.get("/me")
+    async def me(auth = Depends(ClerkAuth())):        # 401 unless signed in
+        return {"user_id": auth.user_id}
+
+Each request goes through :func:`clerk_edge.authenticate_request`.  A ``handshake`` state becomes a redirect
+response carrying the state's headers (Location, Set-Cookie, Cache-Control, x-clerk-auth-*).  Signed-out requests
+continue with the signed-out auth object in ``request.state.auth`` — unless ``require_auth=True``, which answers
+401 JSON ``{"reason", "message"}``.  Options are :func:`clerk_edge.authenticate_request`'s.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, List, Optional, Tuple
+
+from starlette.requests import Request
+
+__all__ = ["ClerkMiddleware", "ClerkAuth", "get_auth", "header_items"]
+
+
+def header_items(headers: Any) -> List[Tuple[str, str]]:
+    """A RequestState's headers as ``[(name, value), …]`` (repeated Set-Cookie kept)."""
+    if headers is None:
+        return []
+    items = headers.items() if hasattr(headers, "items") else headers
+    return [(str(k), str(v)) for k, v in items]
+
+
+def _debug_headers(state) -> List[Tuple[str, str]]:
+    return [(k, v) for k, v in header_items(state.headers) if k.lower().startswith("x-clerk-auth-")]
+
+
+def _signed_in(state) -> bool:
+    return getattr(state, "status", None) == "signed-in"
+
+
+def _unauthorized_body(state) -> bytes:
+    return json.dumps({"reason": getattr(state, "reason", None) or "session-token-missing",
+                       "message": getattr(state, "message", None) or ""}).encode("utf-8")
+
+
+class ClerkMiddleware:
+    """Pure ASGI middleware.  ``require_auth``: answer 401 for signed-out requests (except ``public_paths``)."""
+
+    def __init__(self, app, *, require_auth: bool = False, public_paths: Iterable[str] = (), **options: Any):
+        self.app = app
+        self.require_auth = require_auth
+        self.public_paths = tuple(public_paths)
+        self.options = options
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http":
+            return await self.app(scope, receive, send)
+        from .. import authenticate_request
+        state = await authenticate_request(scope, **self.options)
+        if state.status == "handshake":
+            return await _respond(send, 307, header_items(state.headers), b"")
+        auth = state.to_auth()
+        scope.setdefault("state", {})
+        scope["state"]["auth"] = auth
+        scope["state"]["clerk_request_state"] = state
+        if self.require_auth and not _signed_in(state) and not scope.get("path", "/").startswith(self.public_paths or ("\0",)):
+            return await _respond(send, 401, [("content-type", "application/json")] + _debug_headers(state),
+                                  _unauthorized_body(state))
+        return await self.app(scope, receive, send)
+
+
+async def _respond(send, status: int, headers: List[Tuple[str, str]], body: bytes) -> None:
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    raw.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def get_auth(request: Request):
+    """The auth object the middleware stored (``None`` without the middleware)."""
+    return getattr(request.state, "auth", None)
+
+
+class ClerkAuth:
+    """A FastAPI dependency returning the auth object: ``Depends(ClerkAuth())``.
+
+    Uses the middleware's result when present, else authenticates the request itself with ``options``.
+    ``required=True`` (default) raises ``HTTPException(401)`` for signed-out requests and a 307 for handshakes;
+    ``required=False`` returns the signed-out auth object instead."""
+
+    def __init__(self, *, required: bool = True, **options: Any):
+        self.required = required
+        self.options = options
+
+    async def __call__(self, request: Request):
+        from starlette.exceptions import HTTPException
+        state = getattr(request.state, "clerk_request_state", None)
+        if state is None:
+            from .. import authenticate_request
+            state = await authenticate_request(request, **self.options)
+            if state.status == "handshake":
+                raise HTTPException(307, headers=dict(_merge(header_items(state.headers))))
+        if self.required and not _signed_in(state):
+            raise HTTPException(401, detail={"reason": state.reason, "message": state.message or ""},
+                                headers=dict(_debug_headers(state)))
+        return getattr(request.state, "auth", None) or state.to_auth()
+
+
+def _merge(items: List[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    # HTTPException takes a dict: join repeated headers except Set-Cookie, which keeps its first value
+    out: dict = {}
+    for k, v in items:
+        lk = k.lower()
+        if lk in out and lk != "set-cookie":
+            out[lk] = out[lk] + ", " + v
+        else:
+            out.setdefault(lk, v)
+    return list(out.items())
