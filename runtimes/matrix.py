@@ -1,0 +1,220 @@
+"""Run the whole runtime matrix once and print a table: tier × passed / failed / skipped + wall time.
+
+    python -m runtimes.matrix [--only GLOB[,GLOB…]] [--list] [--no-netns] [-- extra pytest args]
+
+Tiers (each runtime booted once per run):
+
+* ``cpython-3.X``   — ``pytest tests/`` (minus ``tests/runtimes/``) on every CPython 3.10–3.13 found;
+* ``pyodide-V``     — the same files inside npm Pyodide V under Node (0.28.2 = Python 3.13, 314.0.6 = 3.14);
+* ``workerd``       — ``workers_example`` served by workerd hosting npm Pyodide, real HTTP from pytest;
+* ``lambda``        — the real awslambdaric runtime loop against a loopback Runtime API;
+* ``cloudflare-python-workers`` — opt-in: needs ``CLERK_EDGE_PYODIDE_BUNDLE_DIR`` (else one skip line).
+
+When run as root, every tier runs in a fresh network namespace that has only loopback
+(``unshare -n`` + ``ip link set lo up``), so a hidden download fails loudly.  Exit status is non-zero
+if any tier failed, errored, or ran no tests at all.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from . import cpython
+from .pyodide import VERSIONS as PYODIDE_VERSIONS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPORTS = os.path.join(ROOT, ".cache", "matrix")
+TIER_TIMEOUT = float(os.environ.get("CLERK_EDGE_TIER_TIMEOUT", "900"))
+CORE_ARGS = ["tests", "--ignore=tests/runtimes", "-p", "runtimes.report_plugin", "-q"]
+
+
+@dataclass
+class Tier:
+    name: str
+    cmd: list = field(default_factory=list)
+    note: str = ""
+    skip_reason: str = ""     # set: not run, one printed line
+
+
+@dataclass
+class Result:
+    tier: Tier
+    status: str               # passed | FAILED | skipped
+    counts: dict
+    seconds: float
+    detail: str = ""
+
+
+def netns_prefix():
+    """(prefix argv, warning or '') for running a command with loopback-only networking."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return [], "not root: tiers run WITHOUT the loopback-only network namespace"
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return [], "`unshare`/`ip` not found: tiers run WITHOUT the loopback-only network namespace"
+    prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "clerk-edge-offline"]
+    probe = subprocess.run(prefix + ["true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return [], f"`unshare -n` refused ({probe.stderr.strip()[:120]}): tiers run WITHOUT the network namespace"
+    return prefix, ""
+
+
+def build_tiers(extra_args: list, log=print) -> list:
+    tiers = []
+    py = sys.executable
+    running = "%d.%d" % sys.version_info[:2]
+    found = cpython.find_interpreters()
+    versions = sorted(set(found) | {running}, key=lambda v: tuple(map(int, v.split("."))))
+    for v in versions:
+        if v == running:
+            tiers.append(Tier(f"cpython-{v}", [py, "-m", "pytest", *CORE_ARGS, *extra_args],
+                              note="running interpreter, every dev extra"))
+            continue
+        tiers.append(Tier(f"cpython-{v}", ["@venv", v, found[v]]))
+    for version, (_, pyver, _dates) in PYODIDE_VERSIONS.items():
+        tiers.append(Tier(f"pyodide-{version}", [py, "-m", "runtimes.pyodide", version, *CORE_ARGS, *extra_args],
+                          note=f"Python {pyver} in Node"))
+    tiers.append(Tier("workerd", [py, "-m", "pytest", "tests/runtimes/test_workerd.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
+                      note="workers_example in workerd + npm Pyodide"))
+    tiers.append(Tier("lambda", [py, "-m", "pytest", "tests/runtimes/test_lambda.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
+                      note="awslambdaric + loopback Runtime API"))
+    from . import cloudflare
+    reason = cloudflare.skip_reason()
+    tiers.append(Tier("cloudflare-python-workers",
+                      [py, "-m", "pytest", "tests/runtimes/test_cloudflare.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
+                      note="opt-in: real python_workers", skip_reason=reason or ""))
+    return tiers
+
+
+def _prepare(tier: Tier, log=print) -> Tier:
+    """Resolve ``@venv`` tiers: build the per-version venv (outside the netns: it needs the index)."""
+    if tier.cmd[:1] != ["@venv"]:
+        return tier
+    _, version, base = tier.cmd
+    vpy = cpython.ensure_venv(version, base, log=log)
+    kind = cpython.venv_kind(version)
+    tier.cmd = [vpy, "-m", "pytest", *CORE_ARGS]
+    tier.note = "pyenv, [dev] extras" if kind == "dev" else "pyenv, core test deps only"
+    return tier
+
+
+def run_tier(tier: Tier, prefix: list) -> Result:
+    if tier.skip_reason:
+        print(f"SKIP {tier.name}: {tier.skip_reason}", flush=True)
+        return Result(tier, "skipped", {}, 0.0, tier.skip_reason)
+    os.makedirs(REPORTS, exist_ok=True)
+    report = os.path.join(REPORTS, f"{tier.name}.json")
+    if os.path.exists(report):
+        os.unlink(report)
+    env = dict(os.environ, CLERK_EDGE_MATRIX_REPORT=report, CLERK_EDGE_TIER=tier.name,
+               PYTHONPATH=ROOT + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""))
+    print(f"\n===== tier {tier.name} ({tier.note}) =====", flush=True)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(prefix + tier.cmd, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        rc = proc.wait(timeout=TIER_TIMEOUT)
+        detail = ""
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        rc, detail = -1, f"timed out after {TIER_TIMEOUT:.0f}s"
+    seconds = time.perf_counter() - t0
+    counts = {}
+    if os.path.exists(report):
+        with open(report) as fh:
+            counts = json.load(fh)
+    elif not detail:
+        detail = f"no report written (exit {rc})"
+    ran = counts.get("passed", 0) + counts.get("failed", 0) + counts.get("errors", 0) + counts.get("xfailed", 0) + counts.get("xpassed", 0)
+    if rc == 5 or (counts and ran == 0):
+        detail = detail or "no tests ran (pytest exit 5)"
+        status = "FAILED"
+    elif rc != 0 or counts.get("failed") or counts.get("errors") or not counts:
+        status = "FAILED"
+        detail = detail or f"exit {rc}"
+    else:
+        status = "passed"
+    return Result(tier, status, counts, seconds, detail)
+
+
+def table(results: list, total: float) -> str:
+    head = f"{'tier':<28} {'status':<8} {'passed':>7} {'failed':>7} {'skipped':>8} {'xfail':>6} {'wall s':>8}  note"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        c = r.counts
+        failed = c.get("failed", 0) + c.get("errors", 0)
+        xfail = c.get("xfailed", 0) + c.get("xpassed", 0)
+        note = r.detail if r.detail else r.tier.note
+        if r.status == "skipped":
+            lines.append(f"{r.tier.name:<28} {'skipped':<8} {'-':>7} {'-':>7} {'-':>8} {'-':>6} {'-':>8}  {note}")
+        else:
+            lines.append(f"{r.tier.name:<28} {r.status:<8} {c.get('passed', 0):>7} {failed:>7} {c.get('skipped', 0):>8} "
+                         f"{xfail:>6} {r.seconds:>8.1f}  {note}")
+    lines.append("-" * len(head))
+    lines.append(f"{'total':<28} {'':<8} {sum(r.counts.get('passed', 0) for r in results):>7} "
+                 f"{sum(r.counts.get('failed', 0) + r.counts.get('errors', 0) for r in results):>7} "
+                 f"{sum(r.counts.get('skipped', 0) for r in results):>8} {'':>6} {total:>8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    only, use_netns, list_only = None, True, False
+    it = iter(argv)
+    for a in it:
+        if a == "--only":
+            only = next(it).split(",")
+        elif a.startswith("--only="):
+            only = a.split("=", 1)[1].split(",")
+        elif a == "--no-netns":
+            use_netns = False
+        elif a == "--list":
+            list_only = True
+        else:
+            print(__doc__)
+            return 2
+    t_start = time.perf_counter()
+    tiers = build_tiers(extra)
+    if only:
+        tiers = [t for t in tiers if any(fnmatch.fnmatch(t.name, pat) for pat in only)]
+        if not tiers:
+            print(f"no tier matches {only}", file=sys.stderr)
+            return 2
+    if list_only:
+        for t in tiers:
+            print(t.name, "-", t.skip_reason or t.note or " ".join(t.cmd))
+        return 0
+    prefix, warning = netns_prefix() if use_netns else ([], "--no-netns: tiers run with the host network")
+    if warning:
+        print(f"WARNING: {warning}", flush=True)
+    else:
+        print("every tier runs in a loopback-only network namespace (unshare -n, lo up)", flush=True)
+    t_setup = time.perf_counter()
+    for t in tiers:
+        _prepare(t)
+    setup_s = time.perf_counter() - t_setup
+    if setup_s > 1:
+        print(f"per-version venvs ready in {setup_s:.1f}s", flush=True)
+    results = [run_tier(t, prefix) for t in tiers]
+    total = time.perf_counter() - t_start
+    print("\n" + table(results, total), flush=True)
+    failed = [r.tier.name for r in results if r.status == "FAILED"]
+    if failed:
+        print(f"\nFAILED tiers: {', '.join(failed)}", flush=True)
+        return 1
+    print("\nall tiers passed" + (" (opt-in tiers skipped as printed above)" if any(r.status == "skipped" for r in results) else ""), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
