@@ -12,7 +12,7 @@ relative to the repository.  Needs PyYAML at generation time only; the package n
 One row per spec operation::
 
     (group, method_name, http_method, path, path_params, query, body_kind, body_props, binary_props,
-     body_open, versioned, operation_id, auth, deprecated)
+     body_open, versioned, operation_id, auth, deprecated, body_required)
 
 * ``group``   — the operation's first tag in snake_case, mapped onto the 0.x SDK's resource names where they
   differ (``Allow-list / Block-list`` → ``allowlist_identifiers``; see ``GROUP_NAMES``).
@@ -26,6 +26,7 @@ One row per spec operation::
 * ``versioned`` — ``False`` for the resources @clerk/backend 3.x calls without the ``/v1`` prefix
   (``skipApiVersionInUrl``: API keys, M2M tokens, OAuth access-token verification).
 * ``auth``    — ``False`` when the operation declares ``security: []``.
+* ``body_required`` — the spec marks the request body required (an empty ``{}`` is sent when no field is given).
 """
 from __future__ import annotations
 
@@ -124,10 +125,11 @@ def build_rows(doc: dict) -> list:
                     query.append((name, typ, is_array, bool(explode)))
                 elif where not in ("path",):
                     raise ValueError(f"{op['operationId']}: unsupported parameter location {where!r}")
-            body_kind, body_props, binary_props, body_open = None, (), (), True
+            body_kind, body_props, binary_props, body_open, body_required = None, (), (), True, False
             rb = op.get("requestBody")
             if rb is not None:
                 rb = spec.resolve(rb)
+                body_required = bool(rb.get("required", False))
                 content = rb.get("content") or {}
                 if "application/json" in content:
                     schema = spec.resolve(content["application/json"].get("schema") or {})
@@ -150,7 +152,7 @@ def build_rows(doc: dict) -> list:
             rows.append((
                 group_of(tag), snake(op["operationId"]), method.upper(), path, path_params, tuple(query),
                 body_kind, body_props, binary_props, body_open, versioned, op["operationId"], auth,
-                bool(op.get("deprecated", False)),
+                bool(op.get("deprecated", False)), body_required,
             ))
     names = {}
     for row in rows:
@@ -174,7 +176,7 @@ def render(rows: list, source_name: str, sha256: str, version: str) -> str:
         "",
         "FIELDS = (",
         '    "group", "name", "method", "path", "path_params", "query", "body_kind", "body_props", "binary_props",',
-        '    "body_open", "versioned", "operation_id", "auth", "deprecated",',
+        '    "body_open", "versioned", "operation_id", "auth", "deprecated", "body_required",',
         ")",
         "",
         "OPERATIONS = (",

@@ -69,12 +69,12 @@ class Operation:
     __slots__ = (
         "group", "name", "method", "path", "path_params", "optional_path", "query", "body_kind", "body_props",
         "binary_props", "body_open", "versioned", "operation_id", "auth", "deprecated", "positional",
-        "aliases", "seed", "_query_lookup", "_body_lookup",
+        "aliases", "seed", "body_required", "_query_lookup", "_body_lookup",
     )
 
     def __init__(self, group, name, method, path, path_params, query, body_kind, body_props, binary_props,
-                 body_open, versioned, operation_id, auth, deprecated, *, positional=None, aliases=None,
-                 seed=False):
+                 body_open, versioned, operation_id, auth, deprecated, body_required=False, *, positional=None,
+                 aliases=None, seed=False):
         self.group = group
         self.name = name
         self.method = method.upper()
@@ -90,6 +90,7 @@ class Operation:
         self.operation_id = operation_id
         self.auth = bool(auth)
         self.deprecated = bool(deprecated)
+        self.body_required = bool(body_required)
         self.positional = tuple(positional) if positional is not None else self.path_params
         self.aliases = dict(aliases or {})   # other accepted name -> canonical name
         self.seed = seed
@@ -368,8 +369,8 @@ def build_request(op: Operation, args: tuple, kwargs: dict, *, secret_key: Optio
                 raise ClerkArgumentError(f"{op.group}.{op.name}(body=...) must be a list, got {type(body).__name__}")
             data = json.dumps([_snake_top(item) for item in body], default=_json_default,
                               separators=(",", ":")).encode("utf-8")
-    elif body and op.method != "GET":
-        data = json.dumps(body, default=_json_default, separators=(",", ":")).encode("utf-8")
+    elif (body or (op.body_kind == "json" and op.body_required)) and op.method != "GET":
+        data = json.dumps(body or {}, default=_json_default, separators=(",", ":")).encode("utf-8")
     if data is not None and op.body_kind != "multipart":
         headers.set("Content-Type", "application/json")
     return HttpRequest(op.method, url, headers, data, timeout)

@@ -178,7 +178,8 @@ def parse_response(resp, *, deserialize: bool = True) -> ApiResponse:
         total = None
         data = body
         if isinstance(body, dict):
-            if isinstance(body.get("total_count"), int):
+            tc = body.get("total_count")
+            if isinstance(tc, (int, float)) and not isinstance(tc, bool):
                 if isinstance(body.get("data"), list):
                     data, total = body["data"], body["total_count"]
                 elif isinstance(body.get("m2m_tokens"), list):

@@ -23,7 +23,7 @@ def _seed_operation(row, *, extra: bool) -> Operation:
     q = tuple((n[:-2], "any", True, True) if n.endswith("[]") else (n, "any", False, True) for n in query)
     return Operation(group, name, method, path, path_params, q, body_kind, body_props,
                      ("file",) if body_kind == "multipart" else (), False, True, None, True, False,
-                     positional=positional, seed=not extra)
+                     body_kind == "json", positional=positional, seed=not extra)
 
 
 def _merge(spec_op: Operation, seed_op: Operation) -> Operation:
@@ -48,7 +48,7 @@ def _merge(spec_op: Operation, seed_op: Operation) -> Operation:
     return Operation(spec_op.group, spec_op.name, spec_op.method, spec_op.path, spec_op.path_params, tuple(query),
                      spec_op.body_kind or seed_op.body_kind, tuple(body_props), spec_op.binary_props,
                      spec_op.body_open, spec_op.versioned, spec_op.operation_id, spec_op.auth, spec_op.deprecated,
-                     positional=positional, aliases=aliases, seed=True)
+                     spec_op.body_required if spec_op.body_kind else seed_op.body_required, positional=positional, aliases=aliases, seed=True)
 
 
 def build_table() -> Dict[str, Dict[str, Operation]]:
