@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from ..fetch import Headers
 
-__all__ = ["RequestView", "to_request_view", "parse_cookies"]
+__all__ = ["RequestView", "to_request_view", "parse_cookies", "session_token"]
 
 
 def parse_cookies(header: Optional[str]) -> dict:
@@ -80,6 +80,21 @@ class RequestView:
 
     def __repr__(self) -> str:
         return f"RequestView({self.method} {self.url})"
+
+
+def session_token(view: RequestView) -> tuple:
+    """``(token, carrier)`` of the session token a request carries, as Clerk reads it: the
+    ``Authorization`` header with a ``Bearer `` prefix removed (carrier ``'header'``), else the
+    ``__session`` cookie (carrier ``'cookie'``); ``(None, None)`` when there is neither."""
+    auth = (view.headers.get("authorization") or "").strip()
+    if auth:
+        token = auth[7:].strip() if auth[:7].lower() == "bearer " else auth
+        if token:
+            return token, "header"
+    cookie = view.cookies.get("__session")
+    if cookie:
+        return cookie, "cookie"
+    return None, None
 
 
 def to_request_view(request: Any) -> RequestView:

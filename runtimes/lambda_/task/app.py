@@ -1,0 +1,29 @@
+"""The Lambda function the lambda tier deploys (task root = this folder): clerk_edge's Lambda
+adapter, unchanged, behind the real awslambdaric runtime loop.  Keys come from the function's
+environment (CLERK_SECRET_KEY + CLERK_API_URL → JWKS over the network, or CLERK_JWT_KEY)."""
+import os
+import time
+
+_T_IMPORT = time.time()
+
+from clerk_edge.adapters.lambda_ import lambda_result, request_view, with_clerk_auth  # noqa: E402
+
+
+@with_clerk_auth(authorized_parties=[os.environ["APP_AUTHORIZED_PARTY"]] if os.environ.get("APP_AUTHORIZED_PARTY") else None)
+def protected(event, context, auth):
+    view = auth.request
+    return lambda_result(event, 200, {
+        "sub": auth.user_id, "sid": auth.session_id, "carrier": auth.token_carrier,
+        "method": view.method, "url": view.url, "query": view.query,
+        "cookies": sorted(k for k in view.cookies if k != "__session"),
+        "request_id": context.aws_request_id, "function": context.function_name,
+        "remaining_ms_positive": context.get_remaining_time_in_millis() > 0,
+    }, headers={"Set-Cookie": ["seen=1; Path=/; Secure", "n=2; Path=/"]})
+
+
+def public(event, context):
+    return lambda_result(event, 200, {"path": request_view(event).url})
+
+
+def explode(event, context):
+    raise ValueError("handler exploded")

@@ -1,0 +1,152 @@
+"""Lambda tier: the real ``awslambdaric`` runtime loop (C++ runtime client included) runs the
+function in ``runtimes/lambda_/task`` against a loopback Lambda Runtime API.  Events are the project's
+fixtures (API Gateway REST v1, HTTP API v2, Function URL, ALB single/multi-value); keys come from the
+function's environment and the JWKS is fetched over HTTP from a loopback "Clerk API".
+
+One runtime process per handler, booted once for the module (cold start measured and printed)."""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+
+import pytest
+
+pytest.importorskip("awslambdaric")
+pytestmark = pytest.mark.no_pyodide(reason="spawns the AWS Lambda runtime client (subprocess, sockets)")
+
+from runtimes.lambda_.api import RuntimeAPI  # noqa: E402
+from tests.runtimes import keys  # noqa: E402
+from tests.runtimes.lambda_events import KINDS, load, with_token  # noqa: E402
+from tests.support.mock_server import MockServer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TASK = os.path.join(ROOT, "runtimes", "lambda_", "task")
+SECRET = "sk_test_lambdaTierSecretKey0123456789"
+ALL = sorted(KINDS)
+
+
+@pytest.fixture(scope="module")
+def clerk_api():
+    server = MockServer()
+    server.on("GET", "/v1/jwks", json={"keys": [keys.key().public_jwk()]})
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def api():
+    with RuntimeAPI(function_name="clerk-edge-protected") as a:
+        yield a
+
+
+@pytest.fixture(scope="module")
+def protected(api, clerk_api):
+    t0 = time.perf_counter()
+    proc = api.spawn("app.protected", TASK, env={"CLERK_SECRET_KEY": SECRET, "CLERK_API_URL": clerk_api.url,
+                                                 "PYTHONPATH": ROOT})
+    first = api.invoke(with_token("http_api_v2", keys.valid_token()))
+    cold = time.perf_counter() - t0
+    assert first.kind == "response", (first, api.stop(proc))
+    print(f"\n[lambda] cold start (spawn awslambdaric -> first response, JWKS fetch included): {cold * 1000:.0f} ms")
+    yield proc
+    out = api.stop(proc)
+    assert "Traceback" not in out, out
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("carrier", ["header", "cookie"])
+def test_valid_token_every_event_format(api, protected, name, carrier):
+    out = api.invoke(with_token(name, keys.valid_token(), carrier))
+    assert out.kind == "response", out
+    result = out.body
+    assert result["statusCode"] == 200, result
+    body = json.loads(result["body"])
+    assert body["sub"] == "user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr"
+    assert body["carrier"] == carrier
+    assert body["request_id"] == out.request_id           # the context comes from the runtime headers
+    assert body["function"] == "clerk-edge-protected"
+    assert body["remaining_ms_positive"] is True
+    assert body["url"].split("?")[0].endswith("/me")
+    assert ["tag", "b"] in body["query"]
+    kind = KINDS[name][0]
+    if kind == "v2":
+        assert result["cookies"] == ["seen=1; Path=/; Secure", "n=2; Path=/"]
+        assert body["cookies"] == ["consent", "theme"]
+    elif kind == "alb" and "multiValueHeaders" not in load(name):
+        assert result["headers"]["Set-Cookie"] == "n=2; Path=/"   # single-value ALB: one per name
+        assert result["statusDescription"] == "200 OK"
+    else:
+        assert result["multiValueHeaders"]["Set-Cookie"] == ["seen=1; Path=/; Secure", "n=2; Path=/"]
+
+
+@pytest.mark.parametrize("name", ["apigw_rest_v1", "http_api_v2", "alb"])
+@pytest.mark.parametrize("which,reason", [("expired", "token-expired"), ("forged", "token-invalid-signature"),
+                                          ("garbage", "token-invalid"), ("missing", "session-token-missing")])
+def test_rejections_are_401_with_a_stable_reason(api, protected, name, which, reason):
+    token = {"expired": keys.expired_token, "forged": keys.forged_token,
+             "garbage": lambda: "not.a.jwt", "missing": lambda: None}[which]()
+    event = load(name) if token is None else with_token(name, token, "header")
+    out = api.invoke(event)
+    assert out.kind == "response", out
+    assert out.body["statusCode"] == 401
+    assert json.loads(out.body["body"])["reason"] == reason
+
+
+def test_jwks_fetched_over_http_with_the_secret_key_and_cached(api, protected, clerk_api):
+    before = clerk_api.count("/v1/jwks")
+    for _ in range(3):
+        assert api.invoke(with_token("alb", keys.valid_token(), "cookie")).body["statusCode"] == 200
+    seen = clerk_api.requests("/v1/jwks")
+    assert len(seen) >= 1
+    assert seen[0]["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert clerk_api.count("/v1/jwks") == before  # warm invocations reuse the cached JWKS
+
+
+def test_warm_invocations_are_fast(api, protected):
+    times = []
+    for _ in range(20):
+        out = api.invoke(with_token("http_api_v2", keys.valid_token()))
+        assert out.body["statusCode"] == 200
+        times.append(out.seconds)
+    median = statistics.median(times)
+    print(f"\n[lambda] warm invoke median {median * 1000:.2f} ms (verify + runtime round trip)")
+    assert median < 0.5
+
+
+def test_handler_exception_goes_to_error_and_the_loop_survives():
+    with RuntimeAPI(function_name="clerk-edge-explode") as a:
+        proc = a.spawn("app.explode", TASK, env={"PYTHONPATH": ROOT})
+        try:
+            for _ in range(2):
+                out = a.invoke(load("apigw_rest_v1"))
+                assert out.kind == "error"
+                assert out.body["errorType"] == "ValueError"
+                assert out.body["errorMessage"] == "handler exploded"
+                assert any("explode" in line for line in out.body["stackTrace"])
+            assert proc.poll() is None
+        finally:
+            a.stop(proc)
+
+
+def test_bad_handler_is_reported_to_init_error_and_the_process_exits():
+    with RuntimeAPI(function_name="clerk-edge-broken") as a:
+        proc = a.spawn("broken.handler", TASK, env={"PYTHONPATH": ROOT})
+        try:
+            err = a.wait_init_error(timeout=30)
+            assert err["errorType"] == "Runtime.ImportModuleError"
+            assert "clerk_edge_missing_dependency" in err["errorMessage"]
+            assert proc.wait(timeout=30) != 0
+        finally:
+            a.stop(proc)
+
+
+def test_missing_handler_function_is_an_init_error():
+    with RuntimeAPI(function_name="clerk-edge-nohandler") as a:
+        proc = a.spawn("app.no_such_handler", TASK, env={"PYTHONPATH": ROOT})
+        try:
+            err = a.wait_init_error(timeout=30)
+            assert err["errorType"] == "Runtime.HandlerNotFound"
+        finally:
+            a.stop(proc)
