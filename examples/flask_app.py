@@ -1,0 +1,65 @@
+"""Flask protected by clerk_edge.
+
+Run against your Clerk instance::
+
+    CLERK_SECRET_KEY=sk_... CLERK_PUBLISHABLE_KEY=pk_... python examples/flask_app.py   # http://127.0.0.1:5000
+
+Run with no keys and no network: ``python examples/flask_app.py`` starts a LocalClerk and shows a few requests.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from clerk_edge.adapters.flask import ClerkWSGIMiddleware, get_auth, require_auth
+
+
+def options_from_env() -> dict:
+    opts = {"secret_key": os.environ.get("CLERK_SECRET_KEY"), "publishable_key": os.environ.get("CLERK_PUBLISHABLE_KEY"),
+            "jwt_key": os.environ.get("CLERK_JWT_KEY"), "api_url": os.environ.get("CLERK_API_URL")}
+    parties = os.environ.get("CLERK_AUTHORIZED_PARTIES")
+    if parties:
+        opts["authorized_parties"] = [p.strip() for p in parties.split(",") if p.strip()]
+    return {k: v for k, v in opts.items() if v}
+
+
+def create_app(**options) -> Flask:
+    app = Flask(__name__)
+    app.wsgi_app = ClerkWSGIMiddleware(app.wsgi_app, **(options or options_from_env()))
+
+    @app.get("/")
+    def index():
+        return {"hello": "world"}
+
+    @app.get("/me")
+    @require_auth  # 401 JSON {"reason", "message"} unless signed in
+    def me():
+        auth = get_auth()
+        return {"user_id": auth.user_id, "session_id": auth.session_id, "org_id": auth.org_id}
+
+    return app
+
+
+app = create_app()
+
+
+def _tour() -> None:
+    from clerk_edge.testing import LocalClerk
+
+    with LocalClerk() as clerk:
+        client = create_app(secret_key=clerk.secret_key, publishable_key=clerk.publishable_key,
+                            api_url=clerk.api_url).test_client()
+        token = clerk.mint_session_token(user_id="user_flask_demo", azp="http://localhost")
+        for title, headers in (("signed in (Bearer)", {"Authorization": f"Bearer {token}"}),
+                               ("signed in (cookie)", {"Cookie": clerk.cookies_for(token)}),
+                               ("no token", {})):
+            r = client.get("/me", headers=headers)
+            print(f"GET /me  {title:20s} -> {r.status_code} {r.get_json()}")
+
+
+if __name__ == "__main__":
+    if os.environ.get("CLERK_SECRET_KEY"):
+        app.run(host="127.0.0.1", port=5000)
+    else:
+        _tour()
