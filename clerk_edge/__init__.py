@@ -58,7 +58,14 @@ __all__ = sorted(set(_EXPORTS) | {
 })
 
 
+_SUBMODULES = {"sync", "testing", "errors", "base64url", "adapters", "api", "crypto", "fetch", "keys", "jwks", "jwt",
+               "tokens", "runner", "interstitial", "handshake", "webhooks", "auth_objects"}
+
+
 def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module(f"clerk_edge.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'clerk_edge' has no attribute {name!r}")
