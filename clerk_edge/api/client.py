@@ -21,8 +21,9 @@ from typing import Any, Optional
 
 from .._version import __version__
 from ..errors import ClerkEdgeError, FetchError, redact
+from ..fetch import HttpRequest
 from ..runner import Fetch, Now, Runtime, Sleep, run_async, run_sync
-from .request import ClerkArgumentError, Operation, build_request
+from .request import ClerkArgumentError, Operation, build_request, snake_case
 from .response import parse_response, transport_failure
 from .retry import NO_RETRY, RetryPolicy
 
@@ -73,11 +74,11 @@ def call_core(op: Operation, args: tuple, kwargs: dict, config: ClientConfig, se
     attempt = 0
     now = start
     while True:
-        remaining = deadline - now
-        request.timeout = max(remaining, 0.001)
+        attempt_request = HttpRequest(request.method, request.url, request.headers, request.body,
+                                      max(deadline - now, 0.001))
         response, failure = None, None
         try:
-            response = yield Fetch(request)
+            response = yield Fetch(attempt_request)
         except FetchError as exc:
             failure = exc
         except ClerkEdgeError:
@@ -278,8 +279,9 @@ class _ClerkBase:
                 raise ClerkArgumentError(f"{sorted(overlap)} given both as query and body")
             kwargs.update(body)
         op = Operation("request", f"{method.lower()} {path}", method, path, (), tuple(
-            (k, "any", isinstance(v, (list, tuple)), True) for k, v in query.items()), body_kind,
-            tuple(body) if isinstance(body, dict) else (), (), True, versioned, None, True, False)
+            (snake_case(k), "any", isinstance(v, (list, tuple)), True) for k, v in query.items()), body_kind,
+            tuple(snake_case(k) for k in body) if isinstance(body, dict) else (), (), True, versioned, None, True,
+            False)
         return self._drive(call_core(op, (), kwargs, self._config, secret_key))
 
     # ---- groups

@@ -133,16 +133,16 @@ def json_response(status, body, headers=None):
 def sleeps():
     """A recording sleep (pass as ``sleep=``) that also advances a fake clock (``sleeps.clock``)."""
 
-    class Sleeps(list):
+    class Sleeps:
         def __init__(self):
-            super().__init__()
+            self.calls = []
             self.t = 1_700_000_000.0
 
         def clock(self):
             return self.t
 
         def __call__(self, seconds):
-            self.append(seconds)
+            self.calls.append(seconds)
             self.t += seconds
 
     return Sleeps()
