@@ -49,7 +49,7 @@ def _tour() -> None:
 
     with LocalClerk() as clerk:
         client = create_app(secret_key=clerk.secret_key, publishable_key=clerk.publishable_key,
-                            api_url=clerk.api_url).test_client()
+                            api_url=clerk.api_url).test_client(use_cookies=False)  # send our Cookie header as is
         token = clerk.mint_session_token(user_id="user_flask_demo", azp="http://localhost")
         for title, headers in (("signed in (Bearer)", {"Authorization": f"Bearer {token}"}),
                                ("signed in (cookie)", {"Cookie": clerk.cookies_for(token)}),

@@ -31,25 +31,40 @@ def find_example_entry() -> Optional[str]:
 
 
 def builtin_app():
-    """A minimal Worker with the example's routes, for installs without ``workers_example/``."""
+    """A minimal Worker with the example's routes, for installs without ``workers_example/``:
+    ``/me`` verifies the session token (header or ``__session`` cookie); ``/auth-state`` and ``/authenticate`` run
+    :func:`clerk_edge.authenticate_request` (the latter answers a handshake with a 307)."""
     from .workers_shim import Response, WorkerEntrypoint
 
     class Default(WorkerEntrypoint):
         async def fetch(self, request):
             import clerk_edge
+            from clerk_edge.adapters.request import session_token, to_request_view
             from clerk_edge.env import get_env
 
             path = urlsplit(request.url).path
             if path == "/":
-                return Response.from_json({"app": "clerk_edge demo", "routes": list(ROUTES)})
+                return Response.from_json({"app": "clerk_edge demo (built-in)", "routes": list(ROUTES)})
             if path not in ROUTES:
                 return Response.from_json({"error": "not found"}, status=404)
-            opts = {"secret_key": get_env(self.env, "CLERK_SECRET_KEY"),
-                    "publishable_key": get_env(self.env, "CLERK_PUBLISHABLE_KEY")}
+            opts = {"secret_key": get_env(self.env, "CLERK_SECRET_KEY")}
             api_url = get_env(self.env, "CLERK_API_URL")
             if api_url:
                 opts["api_url"] = api_url
-            state = await clerk_edge.authenticate_request(request, **opts)
+            view = to_request_view(request)
+            if path == "/me":
+                token, carrier = session_token(view)
+                if token is None:
+                    return Response.from_json({"error": "unauthenticated", "reason": "session-token-missing"}, status=401)
+                try:
+                    claims = await clerk_edge.verify_token(token, **opts)
+                except clerk_edge.TokenVerificationError as err:
+                    return Response.from_json({"error": "unauthenticated", "reason": err.reason, "message": err.message,
+                                               "carrier": carrier}, status=401)
+                return Response.from_json({"user_id": claims.get("sub"), "session_id": claims.get("sid"),
+                                           "carrier": carrier})
+            opts["publishable_key"] = get_env(self.env, "CLERK_PUBLISHABLE_KEY")
+            state = await clerk_edge.authenticate_request(view, **opts)
             headers = list(state.headers.items()) if state.headers is not None else []
             auth = state.to_auth() if state.status != "handshake" else None
             body = {"status": state.status, "reason": state.reason, "message": state.message,
@@ -216,9 +231,10 @@ def run_tour(clerk, app_url: str, out=None) -> List[Step]:
     step("forged token (wrong key, same kid)", 401,
          lambda s: s.exchanges.append(http("GET", origin + "/me", dict(api, Authorization=f"Bearer {forged}"))))
 
+    jar = CookieJar(clerk.cookies_for(expired))
+
     def handshake(s: Step) -> None:
-        jar = CookieJar(clerk.cookies_for(expired))
-        url = origin + "/me"
+        url = origin + "/authenticate"
         for _ in range(6):
             ex = http("GET", clerk.loopback_url(url), dict(browser, Cookie=jar.header()))
             s.exchanges.append(ex)
@@ -229,6 +245,8 @@ def run_tour(clerk, app_url: str, out=None) -> List[Step]:
             url = location if "://" in location else origin + location
 
     step("browser with an expired session: handshake redirect round-trip", 200, handshake)
+    step("the same browser again, with the cookies the handshake set", 200,
+         lambda s: s.exchanges.append(http("GET", origin + "/authenticate", dict(browser, Cookie=jar.header()))))
     return steps
 
 

@@ -130,7 +130,7 @@ def _flask_app(clerk, middleware: bool, **mw):
 
 @pytest.mark.parametrize("middleware", [True, False])
 def test_flask_require_auth(prod_clerk, middleware):
-    client = _flask_app(prod_clerk, middleware).test_client()
+    client = _flask_app(prod_clerk, middleware).test_client(use_cookies=False)
     token = prod_clerk.mint_session_token(user_id="user_fl", azp="http://localhost")
     r = client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and r.get_json() == {"user_id": "user_fl"}
@@ -145,6 +145,6 @@ def test_flask_require_auth(prod_clerk, middleware):
 
 
 def test_flask_middleware_require_auth(prod_clerk):
-    client = _flask_app(prod_clerk, True, require_auth=True).test_client()
+    client = _flask_app(prod_clerk, True, require_auth=True).test_client(use_cookies=False)
     r = client.get("/open")
     assert r.status_code == 401 and r.get_json()["reason"] == "session-token-and-uat-missing"

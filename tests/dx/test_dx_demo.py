@@ -22,6 +22,7 @@ TOUR = [
     ("expired token (API call, no handshake)", 401),
     ("forged token (wrong key, same kid)", 401),
     ("browser with an expired session: handshake redirect round-trip", 200),
+    ("the same browser again, with the cookies the handshake set", 200),
 ]
 
 
@@ -49,7 +50,8 @@ def test_demo_command_runs_the_tour():
     assert re.search(r"app \(Worker on CPython\): http://127\.0\.0\.1:\d+", out.stdout)
     # the handshake really went app -> Frontend API -> app (nonce) -> signed in
     assert "/v1/client/handshake?" in out.stdout and "__clerk_handshake_nonce=" in out.stdout
-    assert "x-clerk-auth-reason: token-invalid-signature" in out.stdout
+    assert '"reason": "token-invalid-signature"' in out.stdout
+    assert "x-clerk-auth-status: handshake" in out.stdout
     assert elapsed < 30, f"demo took {elapsed:.1f}s"
 
 

@@ -50,10 +50,12 @@ def test_fastapi_example(local_clerk):
 
 def test_flask_example(local_clerk):
     mod = load("flask_app")
-    client = mod.create_app(**_opts(local_clerk)).test_client()
+    client = mod.create_app(**_opts(local_clerk)).test_client(use_cookies=False)
     token = local_clerk.mint_session_token(user_id="user_ex_fl")
     assert client.get("/").get_json() == {"hello": "world"}
     r = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.get_json()["user_id"] == "user_ex_fl"
+    r = client.get("/me", headers={"Cookie": local_clerk.cookies_for(token)})
     assert r.status_code == 200 and r.get_json()["user_id"] == "user_ex_fl"
     r = client.get("/me", headers={"Authorization": "Bearer " + local_clerk.mint_session_token(forged=True)})
     assert r.status_code == 401 and r.get_json()["reason"] == "token-invalid-signature"
@@ -96,8 +98,10 @@ def test_workers_example_readme_points_to_the_worker():
 
 @pytest.mark.parametrize("name, expected", [
     ("lambda_handler", ["Bearer   -> 200", "cookie   -> 200", "expired  -> 401", "no token -> 401"]),
-    ("fastapi_app", ["signed in (Bearer)   -> 200", "signed in (cookie)   -> 200", "no token             -> 401"]),
-    ("flask_app", ["signed in (Bearer)   -> 200", "signed in (cookie)   -> 200", "no token             -> 401"]),
+    ("fastapi_app", ["GET /me  signed in (Bearer)   -> 200", "GET /me  signed in (cookie)   -> 200",
+                     "GET /me  no token             -> 401"]),
+    ("flask_app", ["GET /me  signed in (Bearer)   -> 200", "GET /me  signed in (cookie)   -> 200",
+                   "GET /me  no token             -> 401"]),
 ])
 def test_examples_run_as_scripts(name, expected):
     out = run_script(name)
