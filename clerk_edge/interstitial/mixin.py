@@ -23,7 +23,7 @@ _NAMES = ("secret_key", "publishable_key", "jwt_key", "api_url", "api_version", 
 def client_defaults(client: Any) -> dict:
     """The client's build-time options that the interstitial functions use."""
     import inspect
-    options = getattr(client, "options", None) or getattr(client, "_options", None)
+    options = _safe_getattr(client, "options") or _safe_getattr(client, "_options")
     out = {}
     for name in _NAMES:
         value = None
@@ -39,7 +39,23 @@ def client_defaults(client: Any) -> dict:
             value = options.get(name)
         if value is not None:
             out[name] = value
+    # clerk_edge.api.client.Clerk keeps its boundaries in ``runtime`` and the user agent in ``config``
+    runtime = _safe_getattr(client, "runtime")
+    if runtime is not None:
+        for name in ("fetch", "crypto", "clock"):
+            if name not in out and getattr(runtime, name, None) is not None:
+                out[name] = getattr(runtime, name)
+    config = _safe_getattr(client, "config")
+    if config is not None and "user_agent" not in out and getattr(config, "user_agent", None):
+        out["user_agent"] = config.user_agent
     return out
+
+
+def _safe_getattr(obj: Any, name: str):
+    try:
+        return getattr(obj, name, None)
+    except Exception:
+        return None
 
 
 def _merge(client: Any, kwargs: dict, *, fixed=("api_url", "api_version"), only=None) -> dict:
