@@ -350,3 +350,50 @@ def test_request_log_and_stop_restart():
     c.stop()  # idempotent
     with pytest.raises(OSError):
         urllib.request.urlopen(url + "/.well-known/jwks.json", timeout=2)
+
+
+# ---------------------------------------------------------------- Clerk's own SDK against LocalClerk
+@pytest.mark.skipif(shutil.which("node") is None or not os.path.exists(os.path.join(ROOT, "node_modules", "@clerk", "backend")),
+                    reason="node or node_modules/@clerk/backend missing (run `npm ci`)")
+def test_clerk_backend_js_sdk_talks_to_local_clerk(local_clerk, bapi):
+    """@clerk/backend 3.25.0 (client, verifyToken, authenticateRequest with a handshake nonce) accepts LocalClerk."""
+    user = local_clerk.create_user(email_address="js@example.com", first_name="Js", public_metadata={"a": 1})
+    session = local_clerk.sign_in(user["id"])
+    token = local_clerk.mint_session_token(session_id=session["id"])
+    app = "http://app.test/dashboard"
+    status, _, headers = _handshake(bapi, local_clerk, redirect_url=app)
+    nonce = parse_qs(urlsplit(headers["Location"]).query)["__clerk_handshake_nonce"][0]
+    local_clerk.sign_out()
+    payload = {"secretKey": local_clerk.secret_key, "publishableKey": local_clerk.publishable_key,
+               "apiUrl": local_clerk.api_url, "userId": user["id"], "sessionId": session["id"], "token": token,
+               "appUrl": app, "nonce": nonce, "cookie": f"__clerk_db_jwt={local_clerk.dev_browser_token}"}
+    out = subprocess.run(["node", os.path.join(ROOT, "tests", "dx", "local_clerk_oracle.mjs")], input=json.dumps(payload),
+                         capture_output=True, text=True, timeout=60, cwd=ROOT,
+                         env=dict(os.environ, CLERK_TELEMETRY_DISABLED="1"))
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["getUser"] == {"id": user["id"], "email": "js@example.com", "firstName": "Js",
+                              "primaryEmailAddressId": user["primary_email_address_id"], "publicMetadata": {"a": 1}}
+    assert user["id"] in res["getUserList"]["ids"] and res["getUserList"]["totalCount"] == len(local_clerk.users)
+    assert res["getSession"] == {"id": session["id"], "userId": user["id"], "status": "active"}
+    assert res["getToken"] == {"sub": user["id"]}
+    assert res["verifyToken"] == session["id"]
+    assert res["badKey"] == {"error": "clerk_key_invalid", "status": 401}
+    hs = res["handshake"]
+    assert (hs["status"], hs["userId"]) == ("signed-in", user["id"]), hs
+    assert {"__session", "__client_uat", "__clerk_db_jwt"} <= set(hs["setCookies"])
+
+
+def test_clerk_edge_api_client_talks_to_local_clerk(local_clerk):
+    """clerk_edge's own Backend API client against LocalClerk (what users do in their tests)."""
+    user = local_clerk.create_user(email_address="py@example.com")
+    client = ce.Clerk(secret_key=local_clerk.secret_key, api_url=local_clerk.api_url)
+    got = client.users.get_user(user["id"])
+    assert got.data.id == user["id"] and got.data.email_addresses[0].email_address == "py@example.com"
+    session = local_clerk.create_session(user["id"])
+    token = client.sessions.get_token(session["id"]).data.jwt
+    assert ce.verify_token(token, jwt_key=local_clerk.jwt_key)["sid"] == session["id"]
+    missing = client.users.get_user("user_missing")
+    assert missing.status == 404 and missing.errors[0].code == "resource_not_found"
+    wrong = ce.Clerk(secret_key="sk_test_nope", api_url=local_clerk.api_url).users.get_user(user["id"])
+    assert wrong.status == 401 and wrong.errors[0].code == "clerk_key_invalid"
