@@ -155,7 +155,7 @@ def _oauth_from_payload(payload: dict, now: float, skew_ms: int) -> dict:
     scopes = scp if scp is not None else (scope.split(" ") if isinstance(scope, str) else [])
     exp = payload.get("exp")
     aud = payload.get("aud")
-    return {"object": "oauth_access_token", "id": payload.get("jti") or "", "client_id": payload.get("client_id") or "",
+    return {"object": "clerk_idp_oauth_access_token", "id": payload.get("jti") or "", "client_id": payload.get("client_id") or "",
             "type": "oauth_token", "subject": payload.get("sub"), "scopes": scopes, "revoked": False,
             "expired": isinstance(exp, (int, float)) and exp * 1000 <= now * 1000 - skew_ms,
             "aud": None if aud is None else (aud if isinstance(aud, list) else [aud])}
