@@ -6,7 +6,7 @@ No error ever stores a secret: messages name keys only by their first 7 characte
 """
 from __future__ import annotations
 
-from typing import Optional
+
 
 __all__ = [
     "ClerkEdgeError", "TokenVerificationError", "TokenVerificationErrorReason", "TokenVerificationErrorAction",

@@ -100,16 +100,26 @@ class JwksCache:
         self.kid_miss_cooldown_ms = kid_miss_cooldown_ms
         self.stale_if_error_ms = stale_if_error_ms
         self.retry = retry or RetryPolicy()
+        self._scopes: dict = {}
 
     @staticmethod
     def scope(api_url: str, api_version: str, secret_key: str) -> str:
         digest = hashlib.sha256(secret_key.encode("utf-8")).hexdigest()[:24]
         return f"{api_url}|{api_version}|{digest}"
 
+    def _scope(self, api_url: str, api_version: str, secret_key: str) -> str:
+        k = (api_url, api_version, secret_key)
+        scope = self._scopes.get(k)
+        if scope is None:
+            if len(self._scopes) >= 256:
+                self._scopes.clear()
+            scope = self._scopes[k] = self.scope(api_url, api_version, secret_key)
+        return scope
+
     def key_core(self, kid: Any, *, api_url: str, api_version: str, secret_key: str,
                  skip_cache: bool = False, ttl_ms: float = 300_000):
         """Core: the :class:`PublicKey` for ``kid`` or a :class:`TokenVerificationError`."""
-        scope = self.scope(api_url, api_version, secret_key)
+        scope = self._scope(api_url, api_version, secret_key)
         kid_key = kid if isinstance(kid, str) else str(kid)
         ttl = (self.ttl_ms if self.ttl_ms is not None else ttl_ms) / 1000.0
         now = yield Now()

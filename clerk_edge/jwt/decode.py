@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import re
+
 from .. import base64url
 from ..errors import TokenVerificationError, TokenVerificationErrorReason as Reason
 
@@ -45,11 +47,28 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_SHAPE = re.compile(r"[A-Za-z0-9_-]*={0,2}\.[A-Za-z0-9_-]*={0,2}\.[A-Za-z0-9_-]*={0,2}\Z")
+_b64 = base64url.decode_unchecked
+_HEADERS: dict = {}  # raw header text -> parsed header; tokens of one instance share a handful of headers
+
+
 def _parse_json(segment: str) -> dict:
-    value = json.loads(base64url.decode(segment).decode("utf-8"), parse_constant=_reject_constant)
+    value = _DECODER.decode(_b64(segment).decode("utf-8"))
     if not isinstance(value, dict):
         raise ValueError("JWT header and payload must be JSON objects")
     return value
+
+
+def _parse_header(segment: str) -> dict:
+    header = _HEADERS.get(segment)
+    if header is None:
+        header = _parse_json(segment)
+        if len(segment) <= 512:
+            if len(_HEADERS) >= 256:
+                _HEADERS.clear()
+            _HEADERS[segment] = header
+    return dict(header)  # callers may not mutate the cached one
 
 
 def decode_jwt(token: Any) -> Jwt:
@@ -65,11 +84,13 @@ def decode_jwt(token: Any) -> Jwt:
     parts = token.split(".")
     if len(parts) != 3:
         raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_PARTS)
+    if not _SHAPE.match(token):  # one alphabet check for the whole token
+        raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_DECODE)
     h, p, s = parts
     try:
-        header = _parse_json(h)
+        header = _parse_header(h)
         payload = _parse_json(p)
-        signature = base64url.decode(s)
+        signature = _b64(s)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise TokenVerificationError(Reason.TOKEN_INVALID, MSG_DECODE) from None
     return Jwt(header, payload, signature, RawJwt(h, p, s, token))

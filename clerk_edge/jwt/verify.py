@@ -47,7 +47,27 @@ class VerifyJwtOptions:
     algorithms: Optional[Sequence[str]] = None
 
 
+_PARSED: dict = {}  # PEM/JWK text -> PublicKey: configured keys are parsed once per process
+
+#: Positive verdicts of recent signature checks, keyed by (token text, key).  A browser sends the
+#: same session token with every request for its lifetime (60 s), so re-verifying it is wasted
+#: work — on Workers an awaited WebCrypto round trip each time.  Only *valid* signatures are
+#: remembered (a forged token is checked every time); claims are always re-checked.  Bounded; set
+#: ``SIGNATURE_CACHE_SIZE = 0`` to disable.
+SIGNATURE_CACHE_SIZE = 512
+_VERDICTS: dict = {}
+
+
 def _as_public_key(key):
+    if isinstance(key, (str, bytes)):
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            from ..keys.parse import load_key
+            parsed = load_key(key)
+            if len(_PARSED) >= 64:
+                _PARSED.clear()
+            _PARSED[key] = parsed
+        return parsed
     from ..keys import PublicKey
     if isinstance(key, PublicKey):
         return key
@@ -75,8 +95,16 @@ def signature_core(jwt: Jwt, key, algorithms: Sequence[str] = claims.DEFAULT_ALG
         raise _signature_error(f"The {public_key.kty} key cannot verify {alg} signatures.")
     if public_key.alg and public_key.alg != alg:
         raise _signature_error(f"The key is restricted to {public_key.alg} and cannot verify {alg} signatures.")
+    cache_key = (jwt.raw.text, public_key)
+    if cache_key in _VERDICTS:
+        return True
     try:
-        return bool((yield Verify(alg, public_key, jwt.signing_input, jwt.signature)))
+        valid = bool((yield Verify(alg, public_key, jwt.signing_input, jwt.signature)))
+        if valid and SIGNATURE_CACHE_SIZE:
+            if len(_VERDICTS) >= SIGNATURE_CACHE_SIZE:
+                _VERDICTS.pop(next(iter(_VERDICTS)))
+            _VERDICTS[cache_key] = True
+        return valid
     except TokenVerificationError:
         raise
     except ClerkEdgeError as exc:

@@ -57,7 +57,14 @@ class VerifyTokenOptions:
                 f"secret_key={redact(self.secret_key)!r}, api_url={self.api_url!r})")
 
 
+_DEFAULT_RUNTIME = Runtime()
+
+
 def build_runtime(fetch=None, crypto=None, clock=None) -> Runtime:
+    """A :class:`Runtime` for the given backends (names or objects); ``None`` means the runtime's
+    default (resolved on first use and shared)."""
+    if fetch is None and crypto is None and clock is None:
+        return _DEFAULT_RUNTIME
     from ..crypto import resolve_crypto
     from ..fetch import resolve_fetch
     import time
@@ -74,8 +81,10 @@ def _jwks_cache(opts: VerifyTokenOptions):
 
 
 def resolve_key_core(kid: Any, opts: VerifyTokenOptions):
-    """Core: the key to verify with — the ``jwt_key`` as given, or the JWKS key for ``kid``.
-    ``opts`` must already be :meth:`~VerifyTokenOptions.resolved`."""
+    """Core: the key to verify with — the ``jwt_key`` as given, or the JWKS key for ``kid``."""
+    if opts.jwt_key:
+        return opts.jwt_key
+    opts = opts.resolved()
     if opts.jwt_key:
         return opts.jwt_key
     if opts.secret_key:
@@ -97,8 +106,7 @@ def verify_token_core(token, opts: VerifyTokenOptions, decoded=None):
     jwt = decoded if decoded is not None else decode_jwt(token)
     if opts.reject_m2m_category and jwt.header.get("cat") == M2M_CATEGORY:
         raise TokenVerificationError(Reason.TOKEN_INVALID, "Invalid session token category.", Action.ENSURE_CLERK_JWT)
-    opts = opts.resolved()
-    key = yield from resolve_key_core(jwt.header.get("kid"), opts)
+    key = opts.jwt_key or (yield from resolve_key_core(jwt.header.get("kid"), opts))
     return (yield from verify_jwt_core(token, VerifyJwtOptions(
         key, opts.issuer, opts.authorized_parties, opts.audience, opts.clock_skew_in_ms, opts.header_type,
         opts.algorithms), decoded=jwt))
