@@ -127,7 +127,18 @@ class ApiResponse:
         return f"ApiResponse(status={self.status!r}, data={self.data!r}, total_count={self.total_count!r})"
 
 
+# Reason phrases as Clerk's servers send them (fixed here: Python 3.13 renamed 422 to "Unprocessable Content")
+_REASONS = {
+    400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 413: "Payload Too Large",
+    422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+    503: "Service Unavailable", 504: "Gateway Timeout",
+}
+
+
 def _status_text(status: int) -> str:
+    if status in _REASONS:
+        return _REASONS[status]
     try:
         from http import HTTPStatus
         return HTTPStatus(status).phrase
