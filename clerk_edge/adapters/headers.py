@@ -1,0 +1,130 @@
+"""Copy ``RequestState.headers`` (Location, Set-Cookie, Cache-Control, ``x-clerk-auth-*``) onto a
+response of each runtime.  Several ``Set-Cookie`` headers stay separate everywhere.
+
+* :func:`apply_to_lambda_result` — a Lambda proxy result dict: API Gateway v1 / ALB
+  (``multiValueHeaders``) or HTTP API v2 / Function URL (``cookies`` list + ``headers``).
+* :func:`apply_to_header_list` — ASGI (``[(b'name', b'value')]``) or WSGI (``[('Name', 'value')]``).
+* :func:`apply_to_js_response` — a Workers / JS ``Response`` (its ``headers.append``); returns it.
+* :func:`apply_headers` — dispatch on the target's shape.
+* :func:`handshake_response_parts` — ``(status, headers)`` for a handshake: 307 + the headers.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Tuple
+
+from ..fetch import Headers
+
+__all__ = ["apply_headers", "apply_to_lambda_result", "apply_to_header_list", "apply_to_js_response",
+           "header_items", "handshake_response_parts"]
+
+_SINGLE = ("location", "cache-control", "x-clerk-auth-status", "x-clerk-auth-reason", "x-clerk-auth-message",
+           "access-control-allow-origin", "access-control-allow-credentials")
+
+
+def header_items(source: Any) -> List[Tuple[str, str]]:
+    """``[(name, value)]`` from a RequestState, a Headers or a mapping/iterable of pairs."""
+    headers = getattr(source, "headers", source)
+    if not isinstance(headers, Headers):
+        headers = Headers(headers)
+    return headers.items()
+
+
+def apply_to_lambda_result(result: dict, source: Any, *, version: str = "auto") -> dict:
+    """Merge into a Lambda proxy result (mutated and returned).
+
+    ``version='1'`` (REST API / ALB): everything under ``multiValueHeaders`` (``headers`` keys replaced
+    for single-valued names).  ``'2'`` (HTTP API / Function URL): Set-Cookie values go to ``cookies``,
+    the rest to ``headers``.  ``'auto'``: v2 if the result has ``cookies``, v1 if it has
+    ``multiValueHeaders``, else v2."""
+    if version == "auto":
+        version = "1" if "multiValueHeaders" in result and "cookies" not in result else "2"
+    items = header_items(source)
+    if version == "1":
+        multi = result.setdefault("multiValueHeaders", {})
+        single = result.get("headers") or {}
+        for name, value in items:
+            key = next((k for k in multi if k.lower() == name.lower()), name)
+            if name.lower() == "set-cookie":
+                multi.setdefault(key, []).append(value)
+            else:
+                multi[key] = [value]
+                for k in [k for k in single if k.lower() == name.lower()]:
+                    del single[k]
+        return result
+    headers = result.setdefault("headers", {})
+    for name, value in items:
+        if name.lower() == "set-cookie":
+            result.setdefault("cookies", []).append(value)
+            continue
+        for k in [k for k in headers if k.lower() == name.lower()]:
+            del headers[k]
+        headers[name] = value
+    return result
+
+
+def apply_to_header_list(header_list: list, source: Any) -> list:
+    """Extend an ASGI (bytes pairs) or WSGI (str pairs) header list in place; single-valued names
+    already present are replaced, Set-Cookie is appended.  Returns the list."""
+    as_bytes = bool(header_list) and isinstance(header_list[0][0], (bytes, bytearray))
+    for name, value in header_items(source):
+        lname = name.lower()
+        if lname != "set-cookie":
+            header_list[:] = [h for h in header_list
+                              if (h[0].decode("latin-1") if isinstance(h[0], (bytes, bytearray)) else h[0]).lower() != lname]
+        header_list.append((name.encode("latin-1"), value.encode("latin-1")) if as_bytes else (name, value))
+    return header_list
+
+
+def apply_to_asgi(header_list: list, source: Any) -> list:
+    """ASGI flavour: always bytes pairs."""
+    out = apply_to_header_list(header_list, Headers())
+    for name, value in header_items(source):
+        lname = name.lower()
+        if lname != "set-cookie":
+            out[:] = [h for h in out if bytes(h[0]).decode("latin-1").lower() != lname]
+        out.append((name.encode("latin-1"), value.encode("latin-1")))
+    return out
+
+
+def apply_to_js_response(response: Any, source: Any) -> Any:
+    """A Workers/JS ``Response`` (or anything with ``headers.set/append``)."""
+    headers = response.headers
+    for name, value in header_items(source):
+        if name.lower() == "set-cookie":
+            headers.append(name, value)
+        else:
+            headers.set(name, value)
+    return response
+
+
+def apply_headers(target: Any, source: Any) -> Any:
+    """Dispatch: dict → Lambda result; list → ASGI/WSGI header list; object with ``.headers`` →
+    JS/Starlette/Werkzeug response (``headers.append`` for Set-Cookie)."""
+    if isinstance(target, dict):
+        return apply_to_lambda_result(target, source)
+    if isinstance(target, list):
+        return apply_to_header_list(target, source)
+    if hasattr(target, "headers"):
+        h = target.headers
+        if hasattr(h, "append") and hasattr(h, "set"):
+            return apply_to_js_response(target, source)
+        if hasattr(h, "add"):     # Werkzeug
+            for name, value in header_items(source):
+                if name.lower() == "set-cookie":
+                    h.add(name, value)
+                else:
+                    h[name] = value
+            return target
+        if hasattr(h, "append"):  # Starlette MutableHeaders
+            for name, value in header_items(source):
+                if name.lower() == "set-cookie":
+                    h.append(name, value)
+                else:
+                    h[name] = value
+            return target
+    raise TypeError(f"Cannot apply headers to {type(target).__name__}")
+
+
+def handshake_response_parts(state: Any) -> Tuple[int, List[Tuple[str, str]]]:
+    """``(307, headers)`` for a handshake state — what every runtime should answer with."""
+    return 307, header_items(state)
