@@ -87,10 +87,12 @@ def session_token(view: RequestView) -> tuple:
     ``Authorization`` header with a ``Bearer `` prefix removed (carrier ``'header'``), else the
     ``__session`` cookie (carrier ``'cookie'``); ``(None, None)`` when there is neither."""
     auth = (view.headers.get("authorization") or "").strip()
+    if auth.lower() == "bearer":  # the prefix alone: no token
+        auth = ""
+    elif auth[:7].lower() == "bearer ":
+        auth = auth[7:].strip()
     if auth:
-        token = auth[7:].strip() if auth[:7].lower() == "bearer " else auth
-        if token:
-            return token, "header"
+        return auth, "header"
     cookie = view.cookies.get("__session")
     if cookie:
         return cookie, "cookie"
