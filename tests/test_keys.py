@@ -168,6 +168,12 @@ def test_clerk_fixture_keys():
     bare = from_pem(fx["mockPEMKey"])                      # Clerk's bare-body jwtKey
     full = from_pem("-----BEGIN PUBLIC KEY-----\n" + fx["mockPEMKey"] + "\n-----END PUBLIC KEY-----")
     assert bare == full and bare.kty == "RSA" and bare.e == 65537 and bare.size_bits == 2048
+    # Clerk's loadClerkJWKFromLocal derives n by text surgery (drop the 44-char SPKI prefix and the
+    # 6-char "IDAQAB" suffix, base64 -> base64url); for this 2048-bit e=65537 key it must agree with us
+    body = fx["mockPEMKey"]
+    assert body.startswith("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA") and body.endswith("IDAQAB")
+    clerk_n = body[44:-6].replace("+", "-").replace("/", "_")
+    assert to_jwk(bare) == {"kty": "RSA", "n": clerk_n, "e": "AQAB"} and clerk_n.startswith("8Z1oLQba")
     pub = from_pem(fx["pemEncodedPublicKey"])
     from clerk_edge.testing.signing import load_private_key
     assert load_private_key(fx["pemEncodedSignKey"]).public_key == pub

@@ -248,6 +248,13 @@ def _normalise(text) -> str:
 
 def from_pem(text) -> PublicKey:
     """Parse a PEM public key (SPKI or PKCS#1 RSA), with or without its BEGIN/END lines."""
+    if type(text) is str and len(text) <= 16 * 1024:
+        return _from_pem_raw(text)
+    return _from_pem_normalised(_normalise(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _from_pem_raw(text: str) -> PublicKey:  # the per-call fast path: the exact same string again
     return _from_pem_normalised(_normalise(text))
 
 
