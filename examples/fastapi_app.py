@@ -15,20 +15,11 @@ from fastapi import Depends, FastAPI
 from clerk_edge.adapters.starlette import ClerkAuth, ClerkMiddleware
 
 
-def options_from_env() -> dict:
-    """authenticate_request options from ``CLERK_*`` environment variables."""
-    opts = {"secret_key": os.environ.get("CLERK_SECRET_KEY"), "publishable_key": os.environ.get("CLERK_PUBLISHABLE_KEY"),
-            "jwt_key": os.environ.get("CLERK_JWT_KEY"), "api_url": os.environ.get("CLERK_API_URL")}
-    parties = os.environ.get("CLERK_AUTHORIZED_PARTIES")
-    if parties:
-        opts["authorized_parties"] = [p.strip() for p in parties.split(",") if p.strip()]
-    return {k: v for k, v in opts.items() if v}
-
-
 def create_app(**options) -> FastAPI:
     app = FastAPI(title="clerk_edge + FastAPI")
-    # every request gets request.state.auth; browser navigations with a stale session get the handshake redirect
-    app.add_middleware(ClerkMiddleware, **(options or options_from_env()))
+    # every request gets request.state.auth; browser navigations with a stale session get the handshake redirect.
+    # options: authenticate_request's (authorized_parties=[...], ...); keys default to CLERK_* environment variables
+    app.add_middleware(ClerkMiddleware, **options)
 
     @app.get("/")
     async def index():

@@ -15,18 +15,10 @@ from flask import Flask
 from clerk_edge.adapters.flask import ClerkWSGIMiddleware, get_auth, require_auth
 
 
-def options_from_env() -> dict:
-    opts = {"secret_key": os.environ.get("CLERK_SECRET_KEY"), "publishable_key": os.environ.get("CLERK_PUBLISHABLE_KEY"),
-            "jwt_key": os.environ.get("CLERK_JWT_KEY"), "api_url": os.environ.get("CLERK_API_URL")}
-    parties = os.environ.get("CLERK_AUTHORIZED_PARTIES")
-    if parties:
-        opts["authorized_parties"] = [p.strip() for p in parties.split(",") if p.strip()]
-    return {k: v for k, v in opts.items() if v}
-
-
 def create_app(**options) -> Flask:
     app = Flask(__name__)
-    app.wsgi_app = ClerkWSGIMiddleware(app.wsgi_app, **(options or options_from_env()))
+    # options: authenticate_request's (authorized_parties=[...], ...); keys default to CLERK_* environment variables
+    app.wsgi_app = ClerkWSGIMiddleware(app.wsgi_app, **options)
 
     @app.get("/")
     def index():
