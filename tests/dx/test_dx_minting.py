@@ -58,3 +58,13 @@ def test_offline_cookies_need_no_server():
     token = clerk.mint_session_token(issued_at=1_700_000_000)
     assert clerk.cookies_for(token, dev_browser=False) == f"__session={token}; __client_uat=1700000000"
     assert decode_jwt(token).header == {"alg": "RS256", "kid": "ins_offline", "typ": "JWT"}
+
+
+def test_offline_webhook_passes_clerk_edge_verify_webhook():
+    clerk = _clerk()
+    payload = {"type": "user.created", "object": "event", "data": {"id": "user_w"}}
+    headers, body = clerk.sign_webhook(payload)
+    event = clerk_edge.verify_webhook(headers=headers, body=body, signing_secret=clerk.webhook_secret)
+    assert event["type"] == "user.created" and event["data"] == {"id": "user_w"}
+    with pytest.raises(clerk_edge.WebhookVerificationError):
+        clerk_edge.verify_webhook(headers=headers, body=body + b" ", signing_secret=clerk.webhook_secret)
