@@ -280,6 +280,7 @@ def test_bad_der_structures():
         "exponent 1": der_seq(rsa_alg, der_tlv(3, b"\x00" + der_seq(der_int(rsa.n), der_int(1)))),
         "even exponent": der_seq(rsa_alg, der_tlv(3, b"\x00" + der_seq(der_int(rsa.n), der_int(65536)))),
         "tiny modulus": der_seq(rsa_alg, der_tlv(3, b"\x00" + der_seq(der_int(3233), der_int(17)))),
+        "huge modulus": der_seq(rsa_alg, der_tlv(3, b"\x00" + der_seq(der_int(2 ** 16400 + 1), der_int(3)))),
         "non-minimal int": der_seq(rsa_alg, der_tlv(3, b"\x00" + der_seq(der_tlv(2, b"\x00\x01"), der_int(3)))),
         "rsa params not null": der_seq(der_seq(der_tlv(6, bytes.fromhex("2a864886f70d010101")), der_int(0)),
                                        der_tlv(3, b"\x00" + der_seq(der_int(rsa.n), der_int(3)))),

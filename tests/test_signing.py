@@ -10,6 +10,8 @@ import base64
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clerk_edge.errors import ClerkEdgeError
 from clerk_edge.keys.parse import from_jwk, from_pem
@@ -102,6 +104,18 @@ def test_ecdsa_zero_and_order_scalars_are_invalid():
         for r, s in ((0, 1), (1, 0), (n, 1), (1, n), (0, 0)):
             sig = r.to_bytes(32, "big") + s.to_bytes(32, "big")
             assert _verify(backend, "ES256", priv.public_key, b"x", sig) is False
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(CASES), st.binary(max_size=600), st.binary(max_size=64), st.booleans())
+def test_arbitrary_signatures_give_a_bool(case, sig, data, right_length):
+    kind, alg = case
+    priv = _key(kind)
+    if right_length:  # random bytes of exactly the expected length reach the real math
+        want = len(priv.sign(alg, b"probe"))
+        sig = (sig * (want // max(len(sig), 1) + 1))[:want] if sig else b"\x00" * want
+    for backend in _backends():
+        assert _verify(backend, alg, priv.public_key, data, sig) is False
 
 
 def test_key_type_mismatch_raises_typed_error():

@@ -138,9 +138,14 @@ def der_uint(buf: bytes, start: int, end: int, what: str) -> int:
     return int.from_bytes(buf[start:end], "big")
 
 
+_MAX_RSA_BITS = 16384   # OpenSSL's limit too; bounds the work an attacker-supplied JWKS can cause
+
+
 def _rsa_key(n: int, e: int, kid=None, alg=None) -> PublicKey:
     if n.bit_length() < 256:
         raise InvalidKeyError(f"RSA modulus too small ({n.bit_length()} bits)")
+    if n.bit_length() > _MAX_RSA_BITS:
+        raise InvalidKeyError(f"RSA modulus too large ({n.bit_length()} bits; at most {_MAX_RSA_BITS})")
     if n % 2 == 0:
         raise InvalidKeyError("RSA modulus must be odd")
     if e < 3 or e % 2 == 0 or e >= n:
