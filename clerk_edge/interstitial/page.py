@@ -63,9 +63,9 @@ def script_url(*, frontend_api: str, proxy_url: Optional[str] = None, domain: Op
         url = f"https://{host}/npm/@clerk/clerk-js@{tag}/dist/clerk.browser.js"
     origin = url_origin(url)
     if origin is None or not (origin.startswith("https://") or origin.startswith("http://")) or any(
-            ch in url for ch in "\"'<>` \\\n\r\t"):
+            ch in "\"'<>`\\" or not (0x20 < ord(ch) < 0x7f) for ch in url):
         raise AuthStateOptionsError("clerk-js-url-invalid",
-                                    f"The ClerkJS script URL {url!r} is not a valid absolute http(s) URL.")
+                                    f"The ClerkJS script URL {url!r} is not a valid absolute http(s) URL of printable ASCII without quotes, angle brackets or backslashes.")
     return url
 
 
