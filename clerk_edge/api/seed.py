@@ -137,3 +137,8 @@ SEED = (
 CURRENT_EXTRAS = (
     ("clients", "get_handshake_payload", "GET", "/clients/handshake_payload", ("nonce",), None, (), None),
 )
+
+# parameters @clerk/backend 3.x sends to a spec operation that the spec does not declare
+EXTRA_QUERY = {
+    ("sessions", "refresh_session"): ("suffixed_cookies",),  # SessionAPI.refreshSession
+}

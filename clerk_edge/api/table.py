@@ -53,10 +53,13 @@ def _merge(spec_op: Operation, seed_op: Operation) -> Operation:
 
 def build_table() -> Dict[str, Dict[str, Operation]]:
     from .operations import OPERATIONS
-    from .seed import CURRENT_EXTRAS, SEED
+    from .seed import CURRENT_EXTRAS, EXTRA_QUERY, SEED
 
     table: Dict[str, Dict[str, Operation]] = {}
     for row in OPERATIONS:
+        extra_q = EXTRA_QUERY.get((row[0], row[1]))
+        if extra_q:
+            row = row[:5] + (tuple(row[5]) + tuple((q, "any", False, True) for q in extra_q),) + row[6:]
         op = Operation.from_row(row)
         table.setdefault(op.group, {})[op.name] = op
     for rows, extra in ((SEED, False), (CURRENT_EXTRAS, True)):
