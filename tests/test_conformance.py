@@ -405,3 +405,15 @@ def test_key_type_must_match_alg(face):
     assert err.reason == "token-verification-failed" and err.message.startswith("Error verifying JWT signature.")
     with pytest.raises(clerk_edge.ClerkEdgeError):
         verify_jwt(face, token, key=key.public_jwk(), algorithms=["HS256"])
+
+
+def test_sync_face_with_sync_backends_runs_everywhere():
+    """``clerk_edge.sync`` works in every runtime — Pyodide included — when the backends it uses are
+    sync: here the pure-stdlib crypto with a networkless ``jwt_key``."""
+    claims = clerk_edge.sync.verify_token(sign(), jwt_key=rsa_key().public_pem(), crypto="pure", env={},
+                                          clock=FrozenClock(IAT))
+    assert claims["sid"] == "sess_2GbDB4enNdCa5vS1zpC3Xzg9tK9"
+    with pytest.raises(TokenVerificationError) as info:
+        clerk_edge.sync.verify_token(sign(key=rsa_key("other")), jwt_key=rsa_key().public_pem(), crypto="pure",
+                                     env={}, clock=FrozenClock(IAT))
+    assert info.value.reason == "token-invalid-signature"
