@@ -120,3 +120,30 @@ def test_demo_with_real_keys_serves_the_same_app_without_a_tour():
             proc.wait()
     assert proc.returncode == 0
     assert "sk_live_xxxxxxx" not in (proc.stdout.read() + proc.stderr.read())
+
+
+def test_demo_serve_keeps_serving_after_the_tour():
+    from clerk_edge.testing.demo import http
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "clerk_edge", "demo", "--serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=_env())
+    try:
+        token = None
+        deadline = time.monotonic() + 60
+        while token is None:
+            line = proc.stdout.readline()
+            assert line and time.monotonic() < deadline, proc.stderr.read()
+            m = re.search(r"A fresh token \(60 s\): (\S+)", line)
+            if m:
+                token = m.group(1)
+        me = http("GET", f"http://127.0.0.1:{port}/me", {"Authorization": f"Bearer {token}"})
+        assert me.status == 200 and b'"carrier": "header"' in me.body
+        assert http("GET", f"http://127.0.0.1:{port}/me").status == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
