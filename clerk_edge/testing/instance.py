@@ -40,7 +40,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["LocalClerk", "cookie_suffix"]
+__all__ = ["LocalClerk", "cookie_suffix", "sign_webhook"]
 
 _ALNUM = string.ascii_letters + string.digits
 SESSION_CATEGORY = "cl_B7d4PD111AAA"
@@ -503,7 +503,9 @@ def _make_handler(clerk: LocalClerk):
 
         def _dispatch(self):
             parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            pairs = parse_qsl(parts.query, keep_blank_values=True)
+            query = dict(pairs)
+            query["__all__"] = pairs
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             with clerk._lock:
@@ -539,6 +541,20 @@ def _json_body(raw: bytes):
     except Exception:
         return None
     return data if isinstance(data, dict) else None
+
+
+def _bad_param(name: str, expected: str) -> tuple:
+    return _error(422, "form_param_format_invalid", f"{name} must be {expected}",
+                  f"The parameter {name} has an invalid format: it must be {expected}.")
+
+
+def _check_body(body: dict, spec: dict) -> Optional[tuple]:
+    """``spec``: name -> (types, description).  ``None`` is always allowed (the field is optional)."""
+    for name, (types, what) in spec.items():
+        value = body.get(name)
+        if value is not None and not isinstance(value, types):
+            return _bad_param(name, what)
+    return None
 
 
 def _public(obj: dict) -> dict:
@@ -581,7 +597,7 @@ def _paginate(items: list, query: dict) -> list:
     try:
         offset = max(0, int(query.get("offset", 0)))
         limit = max(1, min(500, int(query.get("limit", 10))))
-    except ValueError:
+    except (TypeError, ValueError):
         offset, limit = 0, 10
     return items[offset:offset + limit]
 
@@ -591,17 +607,27 @@ def _users(clerk: LocalClerk, method: str, rest: list, query: dict, body: dict) 
         users = list(clerk.users.values())
     if not rest:
         if method == "GET":
-            emails = set(v for k, v in query.items() if k == "email_address")
+            emails = set(v for k, v in query["__all__"] if k == "email_address")
+            ids = set(v for k, v in query["__all__"] if k == "user_id")
             if emails:
                 users = [u for u in users if any(e["email_address"] in emails for e in u["email_addresses"])]
-            if "user_id" in query:
-                users = [u for u in users if u["id"] == query["user_id"]]
+            if ids:
+                users = [u for u in users if u["id"] in ids]
             users.sort(key=lambda u: u["created_at"], reverse=query.get("order_by", "-created_at").startswith("-"))
             return 200, _paginate(users, query)
         if method == "POST":
+            problem = _check_body(body, {
+                "email_address": ((list, str), "a list of strings"), "first_name": (str, "a string"),
+                "last_name": (str, "a string"), "username": (str, "a string"), "external_id": (str, "a string"),
+                "public_metadata": (dict, "an object"), "private_metadata": (dict, "an object"),
+                "unsafe_metadata": (dict, "an object")})
+            if problem:
+                return problem
             emails = body.get("email_address") or []
             if isinstance(emails, str):
                 emails = [emails]
+            if not all(isinstance(e, str) for e in emails):
+                return _bad_param("email_address", "a list of strings")
             taken = {e["email_address"] for u in users for e in u["email_addresses"]}
             for e in emails:
                 if e in taken:
@@ -638,6 +664,8 @@ def _sessions(clerk: LocalClerk, method: str, rest: list, query: dict, body: dic
             return 200, _paginate(sessions, query)
         if method == "POST":
             uid = body.get("user_id")
+            if uid is not None and not isinstance(uid, str):
+                return _bad_param("user_id", "a string")
             if not uid or uid not in clerk.users:
                 return _error(422, "form_param_missing" if not uid else "resource_not_found", "user_id is invalid")
             return 200, _public(clerk.create_session(uid))
@@ -664,13 +692,15 @@ def _sessions(clerk: LocalClerk, method: str, rest: list, query: dict, body: dic
                 return _not_found("JWT template", rest[2])
             extra = dict(template)
         expires = body.get("expires_in_seconds")
-        if expires is not None and (not isinstance(expires, int) or expires <= 0):
+        if expires is not None and (not isinstance(expires, int) or isinstance(expires, bool) or expires <= 0):
             return _error(422, "form_param_value_invalid", "expires_in_seconds must be a positive integer")
         token = clerk.mint_session_token(session_id=sid, user_id=session["user_id"], expires_in=expires,
                                          extra_claims=extra or None)
         return 200, {"object": "token", "jwt": token}
     if action == "refresh" and len(rest) == 2:
         refresh = body.get("refresh_token") or ""
+        if not isinstance(refresh, str):
+            return _bad_param("refresh_token", "a string")
         with clerk._lock:
             owner = clerk._refresh_tokens.get(refresh)
         if owner != sid:
@@ -694,6 +724,8 @@ def _clients(clerk: LocalClerk, method: str, rest: list, query: dict, body: dict
         return 200, {"directives": directives}
     if rest == ["verify"] and method == "POST":
         token = body.get("token") or ""
+        if not isinstance(token, str):
+            return _bad_param("token", "a string")
         claims = clerk.issued_claims(token)
         if claims is None:
             return _error(400, "token_invalid", "The session token is invalid")
@@ -722,8 +754,12 @@ def _client_json(clerk: LocalClerk, client: dict) -> dict:
 
 def _handshake(clerk: LocalClerk, query: dict, headers) -> tuple:
     redirect_url = query.get("redirect_url") or ""
-    parts = urlsplit(redirect_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(redirect_url)
+        _ = parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return _error(400, "form_param_value_invalid", "redirect_url must be an absolute http(s) URL")
     suffixed = query.get("suffixed_cookies") == "true"
     # which session does "the browser" have?  the one in __session (if still active), else the signed-in one

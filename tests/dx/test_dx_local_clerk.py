@@ -397,3 +397,73 @@ def test_clerk_edge_api_client_talks_to_local_clerk(local_clerk):
     assert missing.status == 404 and missing.errors[0].code == "resource_not_found"
     wrong = ce.Clerk(secret_key="sk_test_nope", api_url=local_clerk.api_url).users.get_user(user["id"])
     assert wrong.status == 401 and wrong.errors[0].code == "clerk_key_invalid"
+
+
+def test_user_list_filters_repeat_like_clerk_sends_them(local_clerk, bapi):
+    a = local_clerk.create_user(email_address="multi-a@example.com")
+    b = local_clerk.create_user(email_address="multi-b@example.com")
+    local_clerk.create_user(email_address="multi-c@example.com")
+    _, found, _ = bapi.call("GET", "/v1/users?email_address=multi-a@example.com&email_address=multi-b@example.com&limit=50")
+    assert sorted(u["id"] for u in found) == sorted([a["id"], b["id"]])
+    _, found, _ = bapi.call(f"GET", f"/v1/users?user_id={a['id']}&user_id={b['id']}&limit=x")
+    assert sorted(u["id"] for u in found) == sorted([a["id"], b["id"]])
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+_SEGMENTS = st.sampled_from(["v1", "users", "sessions", "clients", "tokens", "revoke", "refresh", "verify", "jwks",
+                             "count", "handshake_payload", "client", "handshake", ".well-known", "jwks.json",
+                             "user_x", "sess_x", "%00", "..", "a" * 300, "SESSION"])
+
+
+@pytest.fixture(scope="module")
+def _fuzz_session(local_clerk):
+    return local_clerk.create_session()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(["GET", "POST", "DELETE", "PATCH", "PUT"]),
+       segments=st.lists(_SEGMENTS, max_size=5),
+       query=st.text(alphabet="abc=&%_-0123456789", max_size=40),
+       body=st.one_of(st.none(), st.binary(max_size=64), st.just(b"[]"), st.just(b'{"token": 5}'),
+                      st.sampled_from([b'{"user_id": null, "expires_in_seconds": "x", "email_address": 3}',
+                                       b'{"email_address": [3], "first_name": true, "public_metadata": 5}',
+                                       b'{"user_id": ["x"], "token": ["a"], "refresh_token": 5}',
+                                       b'{"expires_in_seconds": true, "format": "cookie"}']),
+                      st.dictionaries(st.sampled_from(["user_id", "token", "email_address", "refresh_token",
+                                                       "expires_in_seconds", "first_name", "public_metadata"]),
+                                      st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
+                                                st.lists(st.integers(), max_size=2), st.just({})),
+                                      max_size=4).map(lambda d: json.dumps(d).encode())),
+       authed=st.booleans())
+def test_routes_never_fail_with_a_500(local_clerk, _fuzz_session, method, segments, query, body, authed):
+    """Any method, path, query and body: a Clerk-shaped 2xx/3xx/4xx answer, never a 500 or a dropped connection."""
+    import http.client
+    segments = [_fuzz_session["id"] if s == "SESSION" else s for s in segments]
+    conn = http.client.HTTPConnection("127.0.0.1", local_clerk.port, timeout=10)
+    headers = {"Authorization": f"Bearer {local_clerk.secret_key}"} if authed else {}
+    path = "/" + "/".join(segments) + ("?" + query if query else "")
+    conn.request(method, path, body=body, headers=headers)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    assert resp.status < 500, (method, path, body, data)
+    if resp.status >= 400:
+        assert json.loads(data)["errors"][0]["code"]
+
+
+@pytest.mark.parametrize("method, path, body, status", [
+    ("POST", "/v1/users", {"email_address": 3}, 422),
+    ("POST", "/v1/users", {"email_address": [3]}, 422),
+    ("POST", "/v1/users", {"first_name": True}, 422),
+    ("POST", "/v1/users", {"public_metadata": 5}, 422),
+    ("POST", "/v1/sessions", {"user_id": ["x"]}, 422),
+    ("POST", "/v1/sessions/SESSION/tokens", {"expires_in_seconds": True}, 422),
+    ("POST", "/v1/sessions/SESSION/refresh", {"refresh_token": 5}, 422),
+    ("POST", "/v1/clients/verify", {"token": ["a"]}, 422),
+    ("GET", "/v1/client/handshake?redirect_url=http://[::1", None, 400),
+    ("GET", "/v1/client/handshake?redirect_url=http://a:99999/", None, 400),
+])
+def test_bad_parameters_are_clerk_shaped_errors(local_clerk, bapi, _fuzz_session, method, path, body, status):
+    got, err, _ = bapi.call(method, path.replace("SESSION", _fuzz_session["id"]), body)
+    assert got == status and err["errors"][0]["code"] in ("form_param_format_invalid", "form_param_value_invalid")
