@@ -75,17 +75,6 @@ def apply_to_header_list(header_list: list, source: Any) -> list:
     return header_list
 
 
-def apply_to_asgi(header_list: list, source: Any) -> list:
-    """ASGI flavour: always bytes pairs."""
-    out = apply_to_header_list(header_list, Headers())
-    for name, value in header_items(source):
-        lname = name.lower()
-        if lname != "set-cookie":
-            out[:] = [h for h in out if bytes(h[0]).decode("latin-1").lower() != lname]
-        out.append((name.encode("latin-1"), value.encode("latin-1")))
-    return out
-
-
 def apply_to_js_response(response: Any, source: Any) -> Any:
     """A Workers/JS ``Response`` (or anything with ``headers.set/append``)."""
     headers = response.headers
