@@ -309,6 +309,8 @@ def test_bad_der_structures():
 def test_bad_jwks():
     rsa, ec = _good()
     rj, ej = rsa.public_jwk(), ec.public_jwk()
+    with pytest.raises(InvalidKeyError, match="JWKS"):
+        load_key({"keys": [rj]})
     bad = [
         None, [], "x", 1, {}, {"kty": "RSA"}, {"kty": "RSA", "n": rj["n"]}, dict(rj, e=""), dict(rj, n="!!!"),
         dict(rj, n=5), dict(rj, e="AA"), dict(rj, e="Ag"), dict(rj, n="AQ"), dict(rj, kid=5), dict(rj, alg=["RS256"]),

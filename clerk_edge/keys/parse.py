@@ -341,6 +341,8 @@ def from_jwk(jwk) -> PublicKey:
     if not isinstance(jwk, dict):
         raise InvalidKeyError(f"expected a JWK object, got {type(jwk).__name__}")
     kty = jwk.get("kty")
+    if kty is None and isinstance(jwk.get("keys"), list):
+        raise InvalidKeyError("got a JWKS (a set of keys); pass one JWK from its 'keys' list")
     kid, alg = _opt_str(jwk, "kid"), _opt_str(jwk, "alg")
     use = jwk.get("use")
     if use is not None and use != "sig":
