@@ -33,9 +33,12 @@ def _read_pem(value: Optional[str]) -> Optional[str]:
         return value
     import os
     path = value[1:] if value.startswith("@") else value
-    if "-----BEGIN" not in value and os.path.isfile(path):
-        with open(path, "r", encoding="utf-8") as fh:
-            return fh.read()
+    if "-----BEGIN" not in value and (value.startswith("@") or os.path.isfile(path)):
+        try:
+            with open(path, "r", encoding="utf-8") as fh:
+                return fh.read()
+        except OSError as exc:
+            raise ValueError(f"cannot read the key file {path!r}: {exc.strerror}") from None
     return value
 
 
@@ -101,7 +104,11 @@ def cmd_verify(args) -> int:
     import time
     from .errors import ClerkEdgeError, FetchError, TokenVerificationError
     from .sync import verify_token
-    jwt_key = _read_pem(args.jwt_key)
+    try:
+        jwt_key = _read_pem(args.jwt_key)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     kwargs = dict(jwt_key=jwt_key, secret_key=args.secret_key, api_url=args.api_url,
                   authorized_parties=args.authorized_party or None, clock_skew_in_ms=args.clock_skew_ms)
     if args.issuer:

@@ -109,9 +109,7 @@ class LocalClerk:
         if self._server is not None:
             return self
         from http.server import ThreadingHTTPServer
-        if self._key is None:
-            from .signing import generate_rsa_key
-            self._key = generate_rsa_key(self._key_bits, kid="ins_" + "".join(secrets.choice(_ALNUM) for _ in range(27)))
+        _ = self.key  # generate the signing key now, not on the first request
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer((self.host, self._port), handler)
         self._server.daemon_threads = True
@@ -188,12 +186,12 @@ class LocalClerk:
         """The instance's private signing key (an ``RsaPrivateKey``)."""
         if self._key is None:
             from .signing import generate_rsa_key
-            self._key = generate_rsa_key(self._key_bits)
+            self._key = generate_rsa_key(self._key_bits, kid=_new_id("ins"))
         return self._key
 
     @property
     def kid(self) -> str:
-        return self.key.kid
+        return self.key.kid or "ins_local"
 
     @property
     def jwt_key(self) -> str:

@@ -105,3 +105,13 @@ def test_jwks_unreachable_is_a_clean_error():
     s.close()
     out = run("jwks", "--secret-key", "sk_test_x", "--api-url", f"http://127.0.0.1:{port}")
     assert out.returncode == 1 and "could not reach" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_verify_bad_key_inputs_are_clean_errors(local_clerk):
+    token = local_clerk.mint_session_token()
+    missing = run("verify", token, "--jwt-key", "@/nonexistent/key.pem")
+    assert missing.returncode == 2 and "cannot read the key file" in missing.stderr
+    garbage = run("verify", token, "--jwt-key", "not a pem")
+    assert garbage.returncode == 1 and garbage.stdout.startswith("invalid: token-verification-failed")
+    for out in (missing, garbage):
+        assert "Traceback" not in out.stderr

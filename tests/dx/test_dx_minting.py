@@ -68,3 +68,9 @@ def test_offline_webhook_passes_clerk_edge_verify_webhook():
     assert event["type"] == "user.created" and event["data"] == {"id": "user_w"}
     with pytest.raises(clerk_edge.WebhookVerificationError):
         clerk_edge.verify_webhook(headers=headers, body=body + b" ", signing_secret=clerk.webhook_secret)
+
+
+def test_unstarted_instance_generates_a_key_with_a_kid():
+    clerk = LocalClerk(frontend_api="clerk.lazy.test", key_bits=1024)
+    kid = decode_jwt(clerk.mint_session_token()).header["kid"]
+    assert kid.startswith("ins_") and kid == clerk.kid == clerk.jwks()["keys"][0]["kid"]
