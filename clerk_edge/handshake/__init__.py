@@ -64,32 +64,21 @@ authenticate_request, authenticate_request_sync = twins(_authenticate_request)
 def merge_options(build_time: dict, call_time: dict) -> dict:
     """``createClerkClient(opts).authenticateRequest`` merging: a call-time value wins if truthy;
     ``api_url`` and ``api_version`` are build-time only."""
-    out = {k: v for k, v in (build_time or {}).items() if k in _OPTION_NAMES or k in ("fetch", "crypto", "clock")}
+    out = dict(build_time or {})
     for k, v in (call_time or {}).items():
-        if k in BUILD_TIME_ONLY_OPTIONS:
+        if k in BUILD_TIME_ONLY_OPTIONS and k in out:
             continue
         if v or k not in out:
             out[k] = v
     return out
 
 
-def _client_options(clerk: Any) -> dict:
-    """Read the build-time options off a ``clerk_edge.Clerk`` client (``_options`` dict or attributes)."""
-    source = getattr(clerk, "_authenticate_options", None) or getattr(clerk, "options", None)
-    if isinstance(source, dict):
-        return dict(source)
-    out = {}
-    for name in _OPTION_NAMES + ("fetch", "crypto", "clock"):
-        value = getattr(clerk, name, None)
-        if value is not None and not callable(value) or name == "clock" and value is not None:
-            out[name] = value
-    return out
-
-
 async def authenticate_request_with_client(clerk: Any, request: Any, **options):
-    """``clerk.authenticate_request(request, **options)`` for the REST client (async)."""
-    return await authenticate_request(request, **merge_options(_client_options(clerk), options))
+    """``clerk.authenticate_request(request, **options)`` for any REST client object (async)."""
+    from .mixin import merged_options
+    return await authenticate_request(request, **merged_options(clerk, options))
 
 
 def authenticate_request_with_client_sync(clerk: Any, request: Any, **options):
-    return authenticate_request_sync(request, **merge_options(_client_options(clerk), options))
+    from .mixin import merged_options
+    return authenticate_request_sync(request, **merged_options(clerk, options))
