@@ -1,8 +1,9 @@
 """Signature verification with the ``cryptography`` package (OpenSSL) — the CPython/Lambda default.
 
 ``cryptography`` is imported on first use, never at ``import clerk_edge``.  Loaded key objects are
-cached per :class:`~clerk_edge.keys.PublicKey` (by identity first, then by value; bounded), so the hot
-path of ``verify_token`` is one dict lookup plus OpenSSL's verify.
+cached per :class:`~clerk_edge.keys.PublicKey` (by identity first, then by value; bounded; shared by
+all instances, so ``crypto='cryptography'`` resolved per call still hits it), so the hot path of
+``verify_token`` is one dict lookup plus OpenSSL's verify.
 
 JWS ECDSA signatures are raw ``r || s`` (IEEE P1363); they are converted to DER for OpenSSL, and a
 signature of the wrong length is simply invalid.
@@ -14,8 +15,9 @@ from ..errors import ClerkEdgeError
 __all__ = ["PycaCrypto"]
 
 _MAX_CACHE = 256
-_EC_SIZES = {"P-256": 32, "P-384": 48, "P-521": 66}
-_EC_ALG_CURVE = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}
+_BY_ID: dict = {}      # id(PublicKey) -> (PublicKey, loaded key object); the entry keeps the key alive
+_BY_VALUE: dict = {}   # PublicKey -> loaded key object
+_OPS = None            # alg -> (kty, crv, verify function), built on first use
 
 
 class PycaCrypto:
@@ -25,13 +27,10 @@ class PycaCrypto:
     is_async_only = False
     algorithms = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "EdDSA"})
 
-    def __init__(self):
-        self._by_id: dict = {}      # id(PublicKey) -> (PublicKey, loaded key object)
-        self._by_value: dict = {}   # PublicKey -> loaded key object
-        self._ops = None
-
     # -- setup --------------------------------------------------------------
-    def _init_ops(self):
+    @staticmethod
+    def _init_ops():
+        global _OPS
         from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import ec, padding
@@ -73,30 +72,31 @@ class PycaCrypto:
             except InvalidSignature:
                 return False
 
-        self._ops = {
+        _OPS = {
             "RS256": ("RSA", None, rsa("256")), "RS384": ("RSA", None, rsa("384")), "RS512": ("RSA", None, rsa("512")),
             "ES256": ("EC", "P-256", ecdsa_verify("256", 32)),
             "ES384": ("EC", "P-384", ecdsa_verify("384", 48)),
             "ES512": ("EC", "P-521", ecdsa_verify("512", 66)),
             "EdDSA": ("OKP", "Ed25519", eddsa), "Ed25519": ("OKP", "Ed25519", eddsa),
         }
-        return self._ops
+        return _OPS
 
-    def _load(self, key):
-        obj = self._by_value.get(key)
+    @staticmethod
+    def _load(key):
+        obj = _BY_VALUE.get(key)
         if obj is None:
             obj = _to_cryptography(key)
-            if len(self._by_value) >= _MAX_CACHE:
-                self._by_value.clear()
-            self._by_value[key] = obj
-        if len(self._by_id) >= _MAX_CACHE:
-            self._by_id.clear()
-        entry = self._by_id[id(key)] = (key, obj)
+            if len(_BY_VALUE) >= _MAX_CACHE:
+                _BY_VALUE.clear()
+            _BY_VALUE[key] = obj
+        if len(_BY_ID) >= _MAX_CACHE:
+            _BY_ID.clear()
+        entry = _BY_ID[id(key)] = (key, obj)
         return entry
 
     # -- the boundary ---------------------------------------------------------
     def verify(self, alg, key, data, signature) -> bool:
-        ops = self._ops or self._init_ops()
+        ops = _OPS or self._init_ops()
         op = ops.get(alg)
         if op is None:
             raise ClerkEdgeError(f"Unsupported algorithm {alg!r} (the cryptography backend supports "
@@ -104,7 +104,7 @@ class PycaCrypto:
         kty, crv, fn = op
         if key.kty != kty or (crv is not None and key.crv != crv):
             raise ClerkEdgeError(f"The {key.kty} key cannot verify {alg} signatures.")
-        entry = self._by_id.get(id(key))
+        entry = _BY_ID.get(id(key))
         if entry is None or entry[0] is not key:
             entry = self._load(key)
         return fn(entry[1], data, signature)

@@ -14,6 +14,9 @@ from ..errors import ClerkEdgeError
 __all__ = ["WebCrypto"]
 
 _MAX_CACHE = 256
+# (id(PublicKey), alg) -> (PublicKey, CryptoKey, verify params (JS), signature length); module-level so
+# every WebCrypto() instance (e.g. crypto='webcrypto' resolved per call) shares the imported keys
+_KEYS: dict = {}
 _HASH = {"256": "SHA-256", "384": "SHA-384", "512": "SHA-512"}
 _EC = {"ES256": ("P-256", "SHA-256", 32), "ES384": ("P-384", "SHA-384", 48), "ES512": ("P-521", "SHA-512", 66)}
 
@@ -41,7 +44,7 @@ class WebCrypto:
 
     def __init__(self, subtle=None):
         self._subtle = subtle
-        self._keys: dict = {}   # (id(PublicKey), alg) -> (PublicKey, CryptoKey, verify params (JS), sig length)
+        self._keys = _KEYS if subtle is None else {}
 
     def verify(self, alg, key, data, signature) -> bool:
         raise ClerkEdgeError(
