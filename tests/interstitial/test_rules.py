@@ -33,6 +33,7 @@ def _tok(kind: str) -> str:
         "accounts-iss": lambda: sign(clerk_claims(iss="https://foo-bar-13.clerk.accounts.dev")),
         "no-azp": lambda: sign(clerk_claims(azp=DROP)),
         "garbage": lambda: "not-a-jwt",
+        "m2m-category": lambda: sign(headers={"cat": "cl_B7d4PD333AAA"}),
     }[kind]()
 
 
@@ -154,6 +155,7 @@ CASES = [
     ("header/iat-future", dict(header="iat-future"), ("unknown", "token-iat-in-the-future")),
     ("header/forged", dict(header="forged"), ("signed-out", "token-invalid-signature")),
     ("header/garbage", dict(header="garbage"), ("signed-out", "token-invalid")),
+    ("header/m2m-category", dict(header="m2m-category"), ("signed-out", "token-invalid")),
     ("header/wins-over-cookie", dict(header="expired", cookie="valid", uat=OLD_UAT), ("unknown", "token-expired")),
 ]
 

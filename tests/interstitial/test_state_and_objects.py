@@ -133,8 +133,10 @@ def test_preconditions_raise_the_documented_errors(kw, code, message):
 def test_secret_key_comes_from_env_when_not_given():
     state = _auth(secret_key=None, env={"CLERK_SECRET_KEY": PROD}, host=HOST)
     assert state.reason == "cookie-and-uat-missing"
-    with pytest.raises(AuthStateOptionsError):
-        _auth(request={"method": "GET", "url": "x"}, secret_key=None)  # mapping without scheme is still a request
+    with pytest.raises(AuthStateOptionsError) as err:
+        _auth(request={"method": "GET", "url": "https://a.example/"}, secret_key=None, env={"CLERK_API_KEY": ""})
+    assert err.value.code == "secret-key-missing"
+    assert _auth(secret_key=None, env={"CLERK_API_KEY": PROD}, host=HOST).reason == "cookie-and-uat-missing"
 
 
 def test_a_request_the_adapters_cannot_read_is_a_typed_error():
