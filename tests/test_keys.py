@@ -69,6 +69,7 @@ def test_rsa_pem_shapes(bits, e):
         " ".join(body[i:i + 10] for i in range(0, len(body), 10)),
         "-----BEGIN PUBLIC KEY-----" + "".join(body.split()) + "-----END PUBLIC KEY-----",  # one line
         "\t" + pem.replace("\n", "\\r\\n"),
+        "\ufeff" + pem,                                  # a byte-order mark from a Windows editor
     ]
     for shape in shapes:
         key = from_pem(shape)
@@ -330,7 +331,9 @@ def test_bad_jwks():
                 pytest.fail(repr(jwk))
 
 
-@pytest.mark.parametrize("value", [None, 1, 1.5, object(), ["a"], b"\x30\x00", "{not json", b"{}", "{}", "[]"])
+@pytest.mark.parametrize("value", [None, 1, 1.5, object(), ["a"], b"\x30\x00", "{not json", b"{}", "{}", "[]",
+                                   "{" + "[" * 100_000 + "]" * 100_000 + "}", '{"kty": "RSA", "n": 1e999}',
+                                   '{"kty":"RSA","n":' + "9" * 5000 + "}"])
 def test_load_key_rejects_other_things(value):
     with pytest.raises(InvalidKeyError):
         load_key(value)

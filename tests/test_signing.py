@@ -290,3 +290,18 @@ def test_cryptography_signatures_verify_with_pure():
     from cryptography.hazmat.primitives import serialization
     seed = e.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
     assert Ed25519PrivateKey(seed).sign("EdDSA", b"msg") == e.sign(b"msg")
+
+
+@needs_pyca
+def test_pyca_loads_each_key_once_across_instances(monkeypatch):
+    import clerk_edge.crypto.pyca as pyca
+    calls = []
+    real = pyca._to_cryptography
+    monkeypatch.setattr(pyca, "_to_cryptography", lambda key: calls.append(key) or real(key))
+    priv = generate_rsa_key(1024)
+    sig = priv.sign("RS256", b"m")
+    for _ in range(5):
+        assert pyca.PycaCrypto().verify("RS256", priv.public_key, b"m", sig)
+    # an equal key parsed again (a different object) reuses the loaded handle too
+    assert pyca.PycaCrypto().verify("RS256", from_pem(priv.public_pem()), b"m", sig)
+    assert len(calls) == 1

@@ -245,7 +245,7 @@ def _normalise(text) -> str:
     if not isinstance(text, str):
         raise InvalidKeyError(f"expected PEM text, got {type(text).__name__}")
     # literal escape sequences from env files, then all whitespace
-    text = text.replace("\\r", "\n").replace("\\n", "\n").replace("\\t", "\n").strip()
+    text = text.replace("\\r", "\n").replace("\\n", "\n").replace("\\t", "\n").strip().lstrip("\ufeff")
     if len(text) > 64 * 1024:
         raise InvalidKeyError("key text is too long")
     return text
@@ -388,9 +388,11 @@ def load_key(key: Any) -> PublicKey:
         stripped = key.strip()
         if stripped[:1] in ("{", b"{"):
             import json
+            if len(stripped) > 64 * 1024:
+                raise InvalidKeyError("the JWK text is too long")
             try:
                 obj = json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InvalidKeyError("the key looks like a JWK but is not valid JSON") from None
             return from_jwk(obj)
         return from_pem(key)
