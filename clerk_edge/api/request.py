@@ -302,11 +302,18 @@ def bind_arguments(op: Operation, args: tuple, kwargs: dict):
     return path, query, body
 
 
+def _dumps(op: Operation, value) -> bytes:
+    import json
+
+    try:
+        return json.dumps(value, default=_json_default, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ClerkArgumentError(f"{op.group}.{op.name}(): the body cannot be sent as JSON: {exc}") from None
+
+
 def build_request(op: Operation, args: tuple, kwargs: dict, *, secret_key: Optional[str], api_url: str,
                   api_version: str, user_agent: str, timeout: float = 10.0) -> HttpRequest:
     """Build the :class:`HttpRequest` for one call.  Pure; raises :class:`ClerkEdgeError` on bad input."""
-    import json
-
     path_vals, query, body = bind_arguments(op, args, kwargs)
     # path
     segments = []
@@ -335,6 +342,10 @@ def build_request(op: Operation, args: tuple, kwargs: dict, *, secret_key: Optio
             continue
         spec = specs.get(wire)
         explode = spec[3] if spec else True
+        if isinstance(value, dict) or (isinstance(value, (list, tuple, set, frozenset))
+                                       and any(isinstance(v, (dict, list, tuple)) for v in value)):
+            raise ClerkArgumentError(f"{op.group}.{op.name}(): query parameter {wire!r} takes a value or a list of "
+                                     f"values, not {type(value).__name__} of objects")
         if isinstance(value, (list, tuple, set, frozenset)):
             values = [_scalar(v) for v in value if v is not None]
             if not values:
@@ -353,6 +364,8 @@ def build_request(op: Operation, args: tuple, kwargs: dict, *, secret_key: Optio
     headers.set("User-Agent", user_agent)
     headers.set("Accept", "application/json")
     if secret_key:
+        if not isinstance(secret_key, str) or any(not (0x21 <= ord(ch) <= 0x7E) for ch in secret_key):
+            raise ClerkEdgeError("The Clerk secret key must be a string of printable ASCII characters without spaces.")
         headers.set("Authorization", f"Bearer {secret_key}")
     elif op.auth:
         raise ClerkEdgeError(MISSING_SECRET_KEY)
@@ -367,10 +380,9 @@ def build_request(op: Operation, args: tuple, kwargs: dict, *, secret_key: Optio
         if body is not None:
             if not isinstance(body, (list, tuple)):
                 raise ClerkArgumentError(f"{op.group}.{op.name}(body=...) must be a list, got {type(body).__name__}")
-            data = json.dumps([_snake_top(item) for item in body], default=_json_default,
-                              separators=(",", ":")).encode("utf-8")
+            data = _dumps(op, [_snake_top(item) for item in body])
     elif (body or (op.body_kind == "json" and op.body_required)) and op.method != "GET":
-        data = json.dumps(body or {}, default=_json_default, separators=(",", ":")).encode("utf-8")
+        data = _dumps(op, body or {})
     if data is not None and op.body_kind != "multipart":
         headers.set("Content-Type", "application/json")
     return HttpRequest(op.method, url, headers, data, timeout)

@@ -174,7 +174,7 @@ def decode_body(resp):
         import json
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text
     return text
 

@@ -39,7 +39,7 @@ def prism_url(tmp_path_factory):
     log = work / "prism.log"
     with open(log, "w") as fh:
         proc = subprocess.Popen(
-            [PRISM, "mock", "-h", "127.0.0.1", "-p", "0", "-v", "info", "-d", "--seed", "clerk-edge", spec],
+            [PRISM, "mock", "-h", "127.0.0.1", "-p", "0", "-v", "info", "-d", "--seed", "1", spec],
             stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     try:

@@ -439,3 +439,37 @@ def test_every_0x_method_present_with_0x_path():
         assert re.sub(r"\{[^}]+\}", "{}", op.path) == re.sub(r"\{[^}]+\}", "{}", path.replace("?}", "}"))
     assert sum(len(v) for v in t.values()) == 249 + len(SEED) + 1 - sum(
         1 for r in SEED if r[1] in t[r[0]] and t[r[0]][r[1]].operation_id)
+
+
+def test_bad_inputs_are_typed_errors_not_stray_exceptions():
+    fetch = FakeFetch(json_response(200, USER))
+    c = sync_client(fetch)
+    with pytest.raises(ClerkArgumentError, match="cannot be sent as JSON"):
+        c.users.update_user_metadata("u", public_metadata={"x": object()})
+    with pytest.raises(ClerkArgumentError, match="cannot be sent as JSON"):
+        c.users.update_user_metadata("u", public_metadata={"x": float("nan")})
+    with pytest.raises(ClerkArgumentError, match="query parameter 'email_address'"):
+        c.users.get_user_list(email_address={"a": 1})
+    with pytest.raises(ClerkEdgeError, match=INVALID_ID):
+        c.users.get_user({"id": "u"})
+    with pytest.raises(ClerkEdgeError, match=INVALID_ID):
+        c.users.get_user(True)
+    with pytest.raises(ClerkArgumentError, match="must be a list"):
+        c.invitations.create_bulk_invitations(body={"email_address": "a@b.co"})
+    for bad_key in ("sk_test_with space", "sk_test_\r\nX-Evil: 1", "sk_test_ünïcode"):
+        with pytest.raises(ClerkEdgeError, match="printable ASCII") as info:
+            c.users.get_user("u", secret_key=bad_key)
+        assert bad_key not in str(info.value)
+    assert fetch.requests == []
+    # a hostile server: deeply nested JSON is kept as text, not a RecursionError
+    deep = b"[" * 100_000 + b"]" * 100_000
+    res = sync_client(FakeFetch(HttpResponse(200, {"content-type": "application/json"}, deep))).users.get_user("u")
+    assert res.ok and isinstance(res.data, str)
+    res = sync_client(FakeFetch(HttpResponse(500, {"content-type": "application/json"}, deep)), retry=False) \
+        .users.get_user("u")
+    assert res.errors[0].code == "unexpected_response"
+    # dates in bodies are ISO strings
+    import datetime
+    sync_client(fetch).users.update_user("u", created_at=datetime.datetime(2026, 1, 2, 3, 4, 5,
+                                                                          tzinfo=datetime.timezone.utc))
+    assert json.loads(fetch.requests[-1].body) == {"created_at": "2026-01-02T03:04:05Z"}
