@@ -42,6 +42,15 @@ def _options(kw: dict) -> AuthenticateRequestOptions:
     opts.api_version = opts.api_version or get_env(env, "CLERK_API_VERSION") or "v1"
     if opts.accepts_token is None:
         opts.accepts_token = TokenType.SESSION_TOKEN
+    accepts = opts.accepts_token
+    valid = accepts == "any" or accepts in TokenType.ALL if isinstance(accepts, str) else \
+        isinstance(accepts, (list, tuple, set)) and all(a in TokenType.ALL for a in accepts)
+    if not valid:
+        # @clerk/backend accepts any value and fails later (toAuth() throws); we refuse it up front
+        raise ConfigurationError(f"Invalid accepts_token {accepts!r}: expected 'any', one of "
+                                 f"{', '.join(TokenType.ALL)} or a list of them")
+    if isinstance(accepts, (tuple, set)):
+        opts.accepts_token = list(accepts)
     return opts
 
 

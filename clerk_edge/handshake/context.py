@@ -402,7 +402,7 @@ def build_context(request: Any, options: AuthenticateRequestOptions, now: float)
     except ValueError:
         raise ConfigurationError(f"Invalid request URL: {view.url!r}") from None
     ctx = AuthenticateContext(options=options, view=view, clerk_url=clerk_url, method=view.method, now=now)
-    ctx.cookies = view.cookies
+    ctx.cookies = parse_cookie_header(_header(view, "cookie"))
     pk = options.publishable_key
     auto = _auto_proxy_path(pk or "", bool(options.proxy_url), bool(options.domain), options.env)
     proxy_url = f"{clerk_url.origin}{auto}" if auto else options.proxy_url
@@ -447,6 +447,55 @@ def build_context(request: Any, options: AuthenticateRequestOptions, now: float)
     return ctx
 
 
+def _decode_uri_component(value: str) -> str:
+    """``decodeURIComponent`` wrapped as the ``cookie`` package does: any malformed escape → the raw value."""
+    if "%" not in value:
+        return value
+    import re
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        return value
+    out = bytearray()
+    i = 0
+    try:
+        while i < len(value):
+            if value[i] == "%":
+                out.append(int(value[i + 1:i + 3], 16))
+                i += 3
+            else:
+                out += value[i].encode("utf-8")
+                i += 1
+        return out.decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return value
+
+
+def parse_cookie_header(header: Optional[str]) -> dict:
+    """The ``cookie`` package (1.1.1) ``parse``, which @clerk/backend uses: pairs split on ``;``, names
+    and values trimmed of spaces/tabs, quotes kept, values URI-decoded, the first occurrence wins."""
+    out: dict = {}
+    if not header or len(header) < 2:
+        return out
+
+    def trimmed(a: int, b: int) -> str:
+        return header[a:b].strip(" \t")
+
+    index, n = 0, len(header)
+    while index < n:
+        eq = header.find("=", index)
+        if eq == -1:
+            break
+        end = header.find(";", index)
+        end = n if end == -1 else end
+        if eq > end:
+            index = header.rfind(";", 0, eq) + 1
+            continue
+        key = trimmed(index, eq)
+        if key not in out:
+            out[key] = _decode_uri_component(trimmed(eq + 1, end))
+        index = end + 1
+    return out
+
+
 def _parse_int(value: Optional[str]) -> int:
     """``Number.parseInt(v) || 0``: leading whitespace, sign, digits; anything else → 0."""
     import re
@@ -456,17 +505,34 @@ def _parse_int(value: Optional[str]) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _js_number(value: Optional[str]) -> int:
-    """``Number(v) || 0`` for the redirect counter (an integer-valued cookie)."""
+_JS_WS = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+         "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _js_number(value: Optional[str]):
+    """``Number(v) || 0`` (the redirect-counter cookie): JavaScript's string-to-number rules —
+    whitespace trimmed, '' → 0, 0x/0o/0b literals, decimals with exponents, ±Infinity, else NaN → 0."""
+    import re
     if value is None:
         return 0
-    text = value.strip()
+    text = value.strip(_JS_WS)
     if text == "":
         return 0
-    try:
+    number: float
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
+        number = int(text[2:], 16)
+    elif re.fullmatch(r"0[oO][0-7]+", text):
+        number = int(text[2:], 8)
+    elif re.fullmatch(r"0[bB][01]+", text):
+        number = int(text[2:], 2)
+    elif re.fullmatch(r"[+-]?Infinity", text):
+        number = float("-inf") if text.startswith("-") else float("inf")
+    elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
         number = float(text)
-    except ValueError:
+    else:
         return 0
-    if number != number or number in (float("inf"), float("-inf")):
+    if number != number or number == 0:
         return 0
-    return int(number) if number == int(number) else number  # type: ignore[return-value]
+    if isinstance(number, float) and number.is_integer() and abs(number) < 2 ** 53:
+        return int(number)
+    return number

@@ -252,7 +252,9 @@ class _Flow:
                 try:
                     sign_in = parse_url(o.sign_in_url or "")
                 except ValueError:
-                    raise ConfigurationError(f"Invalid signInUrl: {o.sign_in_url!r}") from None
+                    raise ConfigurationError(
+                        "A development satellite needs an absolute sign_in_url to sync with its primary "
+                        f"(got {o.sign_in_url!r}).") from None
                 location = sign_in.append("__clerk_redirect_url", ctx.clerk_url.href)
                 return self.maybe_handshake(AR.SATELLITE_COOKIE_NEEDS_SYNCING, "",
                                             Headers([("location", location.href)]))

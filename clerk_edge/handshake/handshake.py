@@ -72,8 +72,15 @@ def track_redirect_loop(ctx: AuthenticateContext, headers: Headers) -> bool:
 
 
 def _js_num(n) -> str:
-    if isinstance(n, float) and n == int(n):
-        return str(int(n))
+    """``String(number)`` for the counter cookie."""
+    if isinstance(n, float):
+        if n == float("inf"):
+            return "Infinity"
+        if n == float("-inf"):
+            return "-Infinity"
+        if n.is_integer() and abs(n) < 1e21:
+            return str(int(n))
+        return repr(n)
     return str(n)
 
 

@@ -360,6 +360,56 @@ def targeted_cases() -> list:
     return c
 
 
+def edge_cases() -> list:
+    """Odd but legal inputs: cookie/URL/header parsing corners and hostile query parameters."""
+    L, T = PK_LIVE, PK_TEST
+    v = tokens()["valid"]
+    raw = lambda cid, cookie, **kw: _case(cid, pk=kw.pop("pk", L), extra_headers=[("cookie", cookie)], **kw)
+    return [
+        raw("edge-uat-trailing-garbage", "__client_uat=12abc"),
+        raw("edge-uat-leading-space", "__client_uat= 7"),
+        raw("edge-uat-negative", "__client_uat=-5"),
+        raw("edge-uat-float", f"__session={v}; __client_uat={IAT - 10}.9"),
+        raw("edge-uat-huge", f"__session={v}; __client_uat=99999999999999999999"),
+        raw("edge-duplicate-cookie-first-wins", f"__client_uat=0; __client_uat=5"),
+        raw("edge-quoted-cookie", f'__session="{v}"; __client_uat="{IAT - 10}"'),
+        raw("edge-encoded-cookie", "__client_uat=%31%32"),
+        raw("edge-redirect-count-text", "__client_uat=5; __clerk_redirect_count=abc"),
+        raw("edge-redirect-count-float", "__client_uat=5; __clerk_redirect_count=3.0"),
+        raw("edge-redirect-count-space", "__client_uat=5; __clerk_redirect_count= 3 "),
+        raw("edge-redirect-count-hex", "__client_uat=5; __clerk_redirect_count=0x3"),
+        raw("edge-empty-session", "__session=; __client_uat=5"),
+        _case("edge-bearer-extra-parts", pk=L, extra_headers=[("authorization", f"Bearer {v} extra")]),
+        _case("edge-bearer-lowercase", pk=L, extra_headers=[("authorization", f"bearer {v}")]),
+        _case("edge-bearer-empty", pk=L, extra_headers=[("authorization", "Bearer ")]),
+        _case("edge-bearer-double-space", pk=L, extra_headers=[("authorization", f"Bearer  {v}")]),
+        _case("edge-upper-host", pk=L, cookie_set="uat_only", host="Example.COM"),
+        _case("edge-default-port", pk=L, cookie_set="uat_only", host="example.com:80"),
+        _case("edge-odd-port", pk=L, cookie_set="uat_only", host="example.com:8080"),
+        _case("edge-path-space", pk=L, cookie_set="uat_only", path="/a%20b/c"),
+        _case("edge-query-plus", pk=L, cookie_set="uat_only", query="?q=a+b&r=%2B&s"),
+        _case("edge-query-unicode", pk=L, cookie_set="uat_only", query="?n=%C3%A9t%C3%A9"),
+        _case("edge-query-empty-pairs", pk=T, cookie_set="valid", db=True, query="?&&a=1&&__clerk_db_jwt=x&"),
+        _case("edge-redirect-url-invalid", pk=T, db=True, query="?__clerk_redirect_url=not%20a%20url"),
+        _case("edge-redirect-url-empty", pk=T, db=True, query="?__clerk_redirect_url="),
+        _case("edge-redirect-url-has-synced", pk=T, db=True,
+              query="?__clerk_redirect_url=" + quote("https://s.dev/p?__clerk_synced=false&__clerk_synced=x&z=1", safe="")),
+        _case("edge-sat-dev-no-signin-live-secret", pk=T, query="?__clerk_synced=false",
+              sat={"is_satellite": True, "domain": "s.dev"}, extra_options={"secret_key": "sk_live_x"}),
+        _case("edge-sat-signin-relative", pk=L, sat={"is_satellite": True, "domain": "s.dev", "sign_in_url": "/sign-in"},
+              extra_headers=[("origin", "https://s.dev")]),
+        _case("edge-forwarded-proto-only", pk=L, cookie_set="uat_only", extra_headers=[("x-forwarded-proto", "https")]),
+        _case("edge-cloudfront-proto", pk=L, cookie_set="uat_only",
+              extra_headers=[("cloudfront-forwarded-proto", "https")]),
+        _case("edge-handshake-garbage-token", pk=L, query="?__clerk_handshake=abc"),
+        _case("edge-handshake-garbage-token-dev", pk=T, query="?__clerk_handshake=abc"),
+        _case("edge-handshake-cookie", pk=L, extra_headers=[("cookie", "__clerk_handshake=" + tokens()["hs_token"])]),
+        _case("edge-nonce-cookie", pk=L, extra_headers=[("cookie", "__clerk_handshake_nonce=n1")]),
+        _case("edge-accepts-unknown", pk=L, header="Bearer valid", accepts="bogus_token"),
+        _case("edge-accepts-empty-list", pk=L, header="Bearer valid", accepts=[]),
+    ]
+
+
 def random_cases(n: int, seed: int = 325) -> list:
     rng = random.Random(seed)
     out = []
@@ -381,4 +431,4 @@ def random_cases(n: int, seed: int = 325) -> list:
 
 
 def all_cases(n_random: int = 330) -> list:
-    return targeted_cases() + random_cases(n_random)
+    return targeted_cases() + edge_cases() + random_cases(n_random)
