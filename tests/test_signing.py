@@ -305,3 +305,22 @@ def test_pyca_loads_each_key_once_across_instances(monkeypatch):
     # an equal key parsed again (a different object) reuses the loaded handle too
     assert pyca.PycaCrypto().verify("RS256", from_pem(priv.public_pem()), b"m", sig)
     assert len(calls) == 1
+
+
+@needs_pyca
+@pytest.mark.parametrize("bits", [1025, 2047, 2049])
+def test_rsa_modulus_not_a_multiple_of_8(bits):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    from clerk_edge.testing.signing import _pure_rsa_numbers
+    n, e, d, p, q = _pure_rsa_numbers(bits, 65537)
+    priv = RsaPrivateKey(n, e, d, p, q)
+    assert priv.size_bits == bits and len(priv.sign("RS256", b"m")) == (bits + 7) // 8
+    pyca_priv = rsa.RSAPrivateNumbers(priv.p, priv.q, d, priv.dp, priv.dq, priv.qinv,
+                                      rsa.RSAPublicNumbers(e, n)).private_key()
+    pyca_sig = pyca_priv.sign(b"m", padding.PKCS1v15(), hashes.SHA256())
+    assert pyca_sig == priv.sign("RS256", b"m")   # PKCS#1 v1.5 is deterministic: byte-identical
+    for backend in _backends():
+        assert _verify(backend, "RS256", priv.public_key, b"m", pyca_sig)
+        assert not _verify(backend, "RS256", priv.public_key, b"n", pyca_sig)
