@@ -430,5 +430,21 @@ def random_cases(n: int, seed: int = 325) -> list:
     return out
 
 
-def all_cases(n_random: int = 330) -> list:
-    return targeted_cases() + edge_cases() + random_cases(n_random)
+def browser_cases(n: int, seed: int = 2503) -> list:
+    """Browser navigations (GET document, dev browser present): where handshakes happen."""
+    rng = random.Random(seed)
+    out = []
+    names = list(COOKIE_SETS)
+    for i in range(n):
+        pk = rng.choice([PK_LIVE, PK_TEST])
+        out.append(_case(
+            f"nav-{i:03d}", pk=pk, dest=rng.choice(["document", "document", "iframe"]), cookie_set=names[i % len(names)],
+            db=rng.random() < 0.85, query=rng.choice(QUERIES) if rng.random() < 0.5 else "",
+            path=rng.choice(PATHS), sat=rng.choice(SATELLITES) if rng.random() < 0.4 else {},
+            referer=rng.choice(REFERERS) if rng.random() < 0.4 else None, prefix=rng.choice(PREFIXES),
+            later=rng.random() < 0.35, redirect_count=rng.choice([None, 0, 1, 2, 3]), org_sync=rng.choice(ORG_SYNC)))
+    return out
+
+
+def all_cases(n_random: int = 330, n_browser: int = 180) -> list:
+    return targeted_cases() + edge_cases() + random_cases(n_random) + browser_cases(n_browser)
