@@ -39,7 +39,7 @@ class AuthStateOptionsError(ClerkEdgeError, ValueError):
 
     ``code`` is stable: ``secret-key-missing``, ``publishable-key-invalid``, ``sign-in-url-missing``,
     ``sign-in-url-invalid``, ``sign-in-url-same-origin``, ``domain-or-proxy-url-missing``,
-    ``clerk-js-url-invalid``, ``request-invalid``."""
+    ``clerk-js-url-invalid``, ``api-url-invalid``, ``request-invalid``."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
