@@ -68,6 +68,8 @@ def _authenticate_request(request: Any, *, fetch=None, crypto=None, clock=None, 
 
 
 authenticate_request, authenticate_request_sync = twins(_authenticate_request)
+authenticate_request.__name__ = authenticate_request.__qualname__ = "authenticate_request"
+authenticate_request_sync.__name__ = authenticate_request_sync.__qualname__ = "authenticate_request_sync"
 
 
 def merge_options(build_time: dict, call_time: dict) -> dict:
