@@ -163,6 +163,27 @@ def _retry_after(headers) -> Optional[int]:
     return None
 
 
+_MAX_JSON_DEPTH = 128  # Clerk's payloads nest < 10 deep; deep input crashes Pyodide's stack before RecursionError
+
+
+def _nesting_ok(text: str, limit: int = _MAX_JSON_DEPTH) -> bool:
+    """True when JSON ``text`` nests at most ``limit`` deep (brackets inside strings ignored).  Linear."""
+    if text.count("[") + text.count("{") <= limit:
+        return True
+    import re
+
+    depth = 0
+    stripped = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    for m in re.finditer(r"[\[\]{}]", stripped):
+        if m.group(0) in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        else:
+            depth -= 1
+    return True
+
+
 def decode_body(resp):
     """JSON when the response says so (or looks like it), else text; ``None`` for an empty body."""
     raw = resp.body or b""
@@ -172,6 +193,8 @@ def decode_body(resp):
     text = raw.decode("utf-8", "replace")
     if "json" in ctype or text.lstrip()[:1] in ("{", "["):
         import json
+        if not _nesting_ok(text):
+            return text
         try:
             return json.loads(text)
         except (ValueError, RecursionError):

@@ -473,3 +473,13 @@ def test_bad_inputs_are_typed_errors_not_stray_exceptions():
     sync_client(fetch).users.update_user("u", created_at=datetime.datetime(2026, 1, 2, 3, 4, 5,
                                                                           tzinfo=datetime.timezone.utc))
     assert json.loads(fetch.requests[-1].body) == {"created_at": "2026-01-02T03:04:05Z"}
+
+
+def test_json_nesting_guard():
+    from clerk_edge.api.response import _nesting_ok
+
+    assert _nesting_ok("[" * 128 + "]" * 128) and not _nesting_ok("[" * 129 + "]" * 129)
+    # brackets inside strings (escaped quotes included) do not count; wide documents are fine
+    assert _nesting_ok(json.dumps({"a": "[" * 500, "b": '\\"' + "{" * 500, "c": [[1]]}))
+    assert _nesting_ok(json.dumps([{"x": "\\", "y": [1, 2]}] * 500))
+    assert not _nesting_ok(json.dumps({"s": "]" * 300, "deep": [[[[[[[[[[]]]]]]]]]]}).replace("[]", "[" * 200 + "]" * 200))
