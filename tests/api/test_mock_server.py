@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from clerk_edge.api.client import Clerk
 from clerk_edge.api.resources import Email, Invitation, Session, SMSMessage, Token, User
