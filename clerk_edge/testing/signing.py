@@ -50,7 +50,7 @@ class RsaPrivateKey:
     @property
     def public_key(self) -> PublicKey:
         if self._public is None:
-            self._public = PublicKey("RSA", n=self.n, e=self.e, kid=self.kid, alg="RS256")
+            self._public = PublicKey("RSA", n=self.n, e=self.e, kid=self.kid)  # any RS* alg
         return self._public
 
     def public_jwk(self) -> dict:
