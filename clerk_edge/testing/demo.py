@@ -271,14 +271,20 @@ def main(serve: bool = False, port: int = 0, entry: Optional[str] = None, local:
     if real_sk and real_pk and not local:
         env = {k: v for k, v in os.environ.items() if k.startswith("CLERK_")}
         app = serve_worker(app_cls, env, port=port)
-        print("clerk_edge demo against YOUR Clerk instance (CLERK_SECRET_KEY / CLERK_PUBLISHABLE_KEY from the environment)",
-              file=out)
-        print(f"  app (Worker on CPython): {app.url}  routes: {', '.join(ROUTES)}", file=out)
-        print(f"  app source             : {source}", file=out)
-        print(f"  secret key             : {real_sk[:7]}…", file=out)
-        print("  try: curl -H 'Authorization: Bearer <session token>' " + app.url + "/me   (Ctrl-C to stop)", file=out)
-        out.flush()
-        return _serve_forever(app)
+        try:
+            print("clerk_edge demo against YOUR Clerk instance (CLERK_SECRET_KEY / CLERK_PUBLISHABLE_KEY from the "
+                  "environment)", file=out)
+            print(f"  app (Worker on CPython): {app.url}  routes: {', '.join(ROUTES)}", file=out)
+            print(f"  app source             : {source}", file=out)
+            print(f"  secret key             : {real_sk[:7]}…", file=out)
+            print("  try: curl -H 'Authorization: Bearer <session token>' " + app.url + "/me   (Ctrl-C to stop)",
+                  file=out)
+            out.flush()
+            return _serve_forever(app)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            app.stop()
 
     from .instance import LocalClerk
     clerk = LocalClerk().start()
@@ -302,6 +308,8 @@ def main(serve: bool = False, port: int = 0, entry: Optional[str] = None, local:
             return 0 if passed == len(steps) else 1
         finally:
             app.stop()
+    except KeyboardInterrupt:
+        return 0
     finally:
         clerk.stop()
 
@@ -313,5 +321,3 @@ def _serve_forever(app) -> int:
             time.sleep(3600)
     except KeyboardInterrupt:
         return 0
-    finally:
-        app.stop()

@@ -97,8 +97,8 @@ def test_demo_with_real_keys_serves_the_same_app_without_a_tour():
                             env=_env(CLERK_SECRET_KEY="sk_live_" + "x" * 40, CLERK_PUBLISHABLE_KEY=pk,
                                      CLERK_API_URL="http://127.0.0.1:9"))
     try:
-        banner = proc.stdout.readline()
-        assert "against YOUR Clerk instance" in banner
+        banner = [proc.stdout.readline() for _ in range(5)]
+        assert "against YOUR Clerk instance" in banner[0] and "(Ctrl-C to stop)" in banner[4], banner
         deadline = time.monotonic() + 30
         while True:
             try:
