@@ -324,3 +324,60 @@ def test_rsa_modulus_not_a_multiple_of_8(bits):
     for backend in _backends():
         assert _verify(backend, "RS256", priv.public_key, b"m", pyca_sig)
         assert not _verify(backend, "RS256", priv.public_key, b"n", pyca_sig)
+
+
+@pytest.mark.no_pyodide(reason="replaces the js/pyodide modules with fakes; the real WebCrypto runs above")
+def test_webcrypto_backend_logic_with_a_fake_subtle(monkeypatch):
+    """Import errors become ClerkEdgeError, a throwing subtle.verify means False, wrong-length
+    signatures never reach subtle, and each (key, alg) is imported once."""
+    import sys
+    import types
+
+    from clerk_edge.crypto.webcrypto import WebCrypto
+    from tests.support.aio import run
+
+    class FakeSubtle:
+        def __init__(self):
+            self.imports, self.verifies = [], []
+
+        async def importKey(self, fmt, jwk, params, extractable, usages):
+            self.imports.append((fmt, jwk, params, extractable, usages))
+            if jwk.get("kty") == "OKP":
+                raise RuntimeError("NotSupportedError: Ed25519 is not supported")
+            return ("CryptoKey", jwk["kty"])
+
+        async def verify(self, params, key, sig, data):
+            self.verifies.append((params, key, sig, data))
+            if sig == b"\xff" * len(sig):
+                raise RuntimeError("OperationError")
+            return sig[:1] == b"\x01"
+
+    js = types.ModuleType("js")
+    js.Object = types.SimpleNamespace(fromEntries=dict)
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.to_js = lambda obj, dict_converter=None: obj
+    monkeypatch.setitem(sys.modules, "js", js)
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+
+    subtle = FakeSubtle()
+    wc = WebCrypto(subtle=subtle)
+    rsa, ec, ed = _key("RSA1024"), _key("P-384"), _key("Ed25519")
+    k = 128
+    assert run(wc.averify("RS256", rsa.public_key, b"d", b"\x01" * k)) is True
+    assert run(wc.averify("RS256", rsa.public_key, b"d", b"\x02" * k)) is False
+    assert run(wc.averify("RS256", rsa.public_key, b"d", b"\xff" * k)) is False     # subtle threw
+    assert run(wc.averify("RS256", rsa.public_key, b"d", b"\x01" * (k - 1))) is False  # never reaches subtle
+    assert len(subtle.imports) == 1 and len(subtle.verifies) == 3
+    fmt, jwk, params, extractable, usages = subtle.imports[0]
+    assert fmt == "jwk" and params == {"name": "RSASSA-PKCS1-v1_5", "hash": "SHA-256"} and usages == ["verify"]
+    assert jwk["kty"] == "RSA" and "kid" not in jwk and "alg" not in jwk
+    assert run(wc.averify("RS512", rsa.public_key, b"d", b"\x01" * k)) is True
+    assert subtle.imports[-1][2] == {"name": "RSASSA-PKCS1-v1_5", "hash": "SHA-512"}
+    assert run(wc.averify("ES384", ec.public_key, b"d", b"\x01" * 96)) is True
+    assert subtle.imports[-1][2] == {"name": "ECDSA", "namedCurve": "P-384"}
+    assert subtle.verifies[-1][0] == {"name": "ECDSA", "hash": "SHA-384"}
+    with pytest.raises(ClerkEdgeError, match="could not import"):
+        run(wc.averify("EdDSA", ed.public_key, b"d", b"\x01" * 64))
+    with pytest.raises(ClerkEdgeError):
+        run(wc.averify("ES256", ec.public_key, b"d", b"\x01" * 64))                 # P-384 key, ES256
