@@ -137,16 +137,40 @@ def _jaffine(P, p) -> Optional[Tuple[int, int]]:
     return X * z2 % p, Y * z2 * zinv % p
 
 
+def _jadd_affine(P, x2, y2, p):
+    """Jacobian P + affine (x2, y2) (mixed addition: cheaper than a full Jacobian add)."""
+    X1, Y1, Z1 = P
+    if Z1 == 0:
+        return (x2, y2, 1)
+    Z1Z1 = Z1 * Z1 % p
+    U2 = x2 * Z1Z1 % p
+    S2 = y2 * Z1 * Z1Z1 % p
+    if U2 == X1 % p:
+        if S2 == Y1 % p:
+            return _jdouble(P, p)
+        return (1, 1, 0)
+    H = (U2 - X1) % p
+    r = (S2 - Y1) % p
+    H2 = H * H % p
+    H3 = H * H2 % p
+    X1H2 = X1 * H2 % p
+    X3 = (r * r - H3 - 2 * X1H2) % p
+    Y3 = (r * (X1H2 - X3) - Y1 * H3) % p
+    return (X3, Y3, Z1 * H % p)
+
+
 def _shamir(u1, P, u2, Q, p):
-    """u1*P + u2*Q (Jacobian inputs and output)."""
-    PQ = _jadd(P, Q, p)
-    table = (None, P, Q, PQ)
+    """u1*P + u2*Q for affine P, Q (x, y); Jacobian result."""
+    pq = _jaffine(_jadd((P[0], P[1], 1), (Q[0], Q[1], 1), p), p)   # None when Q == -P
+    table = (None, P, Q, pq)
     R = (1, 1, 0)
     for i in range(max(u1.bit_length(), u2.bit_length()) - 1, -1, -1):
         R = _jdouble(R, p)
         idx = ((u1 >> i) & 1) | (((u2 >> i) & 1) << 1)
         if idx:
-            R = _jadd(R, table[idx], p)
+            t = table[idx]
+            if t is not None:
+                R = _jadd_affine(R, t[0], t[1], p)
     return R
 
 
@@ -181,8 +205,8 @@ def _ecdsa_verify(key, alg: str, data: bytes, sig: bytes) -> bool:
     e = _ec_hash_int(curve, alg[2:], data)
     w = pow(s, -1, n)
     u1, u2 = e * w % n, r * w % n
-    Q = (int.from_bytes(key.x, "big"), int.from_bytes(key.y, "big"), 1)
-    R = _shamir(u1, (curve.gx, curve.gy, 1), u2, Q, p)
+    Q = (int.from_bytes(key.x, "big"), int.from_bytes(key.y, "big"))
+    R = _shamir(u1, (curve.gx, curve.gy), u2, Q, p)
     x = _jaffine_x(R, p)
     if x is None:
         return False
@@ -255,6 +279,18 @@ def _ed_mult(k, P):
     return R
 
 
+def _ed_shamir(a, P, b, Q):
+    """a*P + b*Q with one shared doubling chain."""
+    table = (None, P, Q, _ed_add(P, Q))
+    R = _ED_ZERO
+    for i in range(max(a.bit_length(), b.bit_length()) - 1, -1, -1):
+        R = _ed_double(R)
+        idx = ((a >> i) & 1) | (((b >> i) & 1) << 1)
+        if idx:
+            R = _ed_add(R, table[idx])
+    return R
+
+
 def _ed_recover_x(y: int, sign: int) -> Optional[int]:
     p = _EP
     if y >= p:
@@ -314,7 +350,7 @@ def _ed25519_verify(public: bytes, data: bytes, sig: bytes) -> bool:
         return False
     k = int.from_bytes(hashlib.sha512(Rb + public + data).digest(), "little") % _EL
     negA = ((_EP - A[0]) % _EP, A[1], A[2], (_EP - A[3]) % _EP)
-    R = _ed_add(_ed_mult(S, _ED_B), _ed_mult(k, negA))
+    R = _ed_shamir(S, _ED_B, k, negA)
     return hmac.compare_digest(_ed_encode(R), Rb)
 
 
