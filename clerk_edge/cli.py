@@ -109,7 +109,11 @@ def cmd_verify(args) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    kwargs = dict(jwt_key=jwt_key, secret_key=args.secret_key, api_url=args.api_url,
+    import os
+    env = dict(os.environ)
+    if args.secret_key:  # an explicit --secret-key must not lose to a CLERK_JWT_KEY lying in the environment
+        env.pop("CLERK_JWT_KEY", None)
+    kwargs = dict(jwt_key=jwt_key, secret_key=args.secret_key, api_url=args.api_url, env=env,
                   authorized_parties=args.authorized_party or None, clock_skew_in_ms=args.clock_skew_ms)
     if args.issuer:
         kwargs["issuer"] = args.issuer

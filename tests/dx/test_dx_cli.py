@@ -79,6 +79,12 @@ def test_verify_with_secret_key_against_local_instance(local_clerk):
     azp = run("verify", token, "--secret-key", local_clerk.secret_key, "--api-url", local_clerk.api_url,
               "--authorized-party", "https://other.test")
     assert azp.returncode == 1 and "token-invalid-authorized-parties" in azp.stdout
+    # an explicit --secret-key wins over a CLERK_JWT_KEY in the environment (here: a key that would reject the token)
+    from clerk_edge.testing import generate_rsa_key
+    other_pem = generate_rsa_key(2048).public_pem()
+    env_jwt = run("verify", token, "--secret-key", local_clerk.secret_key, "--api-url", local_clerk.api_url,
+                  env_extra={"CLERK_JWT_KEY": other_pem})
+    assert env_jwt.returncode == 0, env_jwt.stdout
     wrong = run("verify", token, "--secret-key", "sk_test_wrong", "--api-url", local_clerk.api_url)
     assert wrong.returncode == 1 and "secret-key-invalid" in wrong.stdout
     assert "sk_test_wrong" not in wrong.stdout + wrong.stderr
