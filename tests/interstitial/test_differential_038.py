@@ -74,6 +74,11 @@ DEVIATIONS = {
         "with authorized_parties configured a token without azp is rejected (3.x); 0.38 let it through",
         lambda c, t, o: "no_azp_parties" in c["features"] and t.get("status") == "signed-in"
         and o.get("reason") == "token-invalid-authorized-parties"),
+    "kid-mismatch-reason": (
+        "a kid that is not in a freshly fetched JWKS is jwk-kid-mismatch (3.x core); 0.38 said jwk-remote-missing "
+        "(same signed-out state)",
+        lambda c, t, o: "unknown_kid" in c["features"] and (t.get("status"), t.get("reason")) == (
+            "signed-out", "jwk-remote-missing") and (o.get("status"), o.get("reason")) == ("signed-out", "jwk-kid-mismatch")),
     "aud-array": (
         "an array aud is checked against the audience (3.x); 0.38 never checked array auds",
         lambda c, t, o: "aud_array" in c["features"] and t.get("status") == "signed-in"
@@ -118,13 +123,16 @@ def _req(headers=None, url=f"https://{HOST}/dashboard", cookies=None, host=HOST)
     return {"method": "GET", "url": url, "headers": h}
 
 
-def _matrix():
+def _matrix(api_url):
     tokens = _tokens()
     valid = tokens["valid"][0]
     cases = []
 
     def add(id_, key, request=None, call=None, now=IAT, features=(), **clerk):
-        cases.append({"id": id_, "now_ms": int(now * 1000), "clerk": dict(KEYS[key], jwtKey=rsa_key().public_pem(), **clerk),
+        clerk = dict(KEYS[key], **clerk)
+        if "apiUrl" not in clerk:
+            clerk["jwtKey"] = rsa_key().public_pem()
+        cases.append({"id": id_, "now_ms": int(now * 1000), "clerk": clerk,
                       "call": call or {}, "request": request, "features": list(features)})
 
     # A. the rule table: instance × cookie × uat × user agent
@@ -266,6 +274,24 @@ def _matrix():
         proxyUrl="https://app.example.com/__clerk")
     add("H/prod/proxy-iss-mismatch", "prod", _req({"authorization": f"Bearer {valid}"}),
         proxyUrl="https://app.example.com/__clerk")
+
+    # J. no jwtKey: the JWKS comes over HTTP from the loopback mock (0.38: {apiUrl}/v1/jwks, or
+    #    {proxyUrl}/.well-known/jwks.json with a proxy; ours: always the Backend API)
+    remote = dict(apiUrl=api_url)
+    proxy = api_url + "/__clerk"  # first, while 0.38's process-wide key cache is still empty
+    add("J/prod/proxy-jwks", "prod", _req({"authorization": f"Bearer {sign(clerk_claims(iss=proxy))}"}),
+        proxyUrl=proxy, **remote)
+    other = rsa_key("other")
+    same_kid_forged = sign(key=other, headers={"kid": rsa_key().kid})
+    for key, carrier in itertools.product(("dev", "prod"), ("cookie", "header")):
+        for kind, token, feats in (("valid", valid, ()), ("forged-same-kid", same_kid_forged, ()),
+                                   ("unknown-kid", sign(key=other), ("unknown_kid",)),
+                                   ("expired", tokens["expired"][0], ())):
+            if carrier == "cookie":
+                req = _req({"user-agent": BROWSER}, cookies={"__session": token, "__client_uat": OLD_UAT})
+            else:
+                req = _req({"authorization": f"Bearer {token}"})
+            add(f"J/{key}/jwks/{kind}/{carrier}", key, req, features=feats, **remote)
     return cases
 
 
@@ -275,7 +301,7 @@ _NAMES = {"secretKey": "secret_key", "publishableKey": "publishable_key", "jwtKe
           "signInUrl": "sign_in_url", "authorizedParties": "authorized_parties", "clockSkewInMs": "clock_skew_in_ms",
           "cookieToken": "cookie_token", "clientUat": "client_uat", "headerToken": "header_token", "origin": "origin",
           "host": "host", "referrer": "referrer", "userAgent": "user_agent", "forwardedProto": "forwarded_proto",
-          "forwardedHost": "forwarded_host", "searchParams": "search_params"}
+          "forwardedHost": "forwarded_host", "searchParams": "search_params", "apiUrl": "api_url"}
 
 
 def _ours(case):
@@ -300,8 +326,11 @@ def _strip(result):
 
 @pytest.mark.skipif(not shutil.which("node") or not os.path.exists(NODE_PKG),
                     reason="node or node_modules/clerk-backend-038 missing (run `npm ci`)")
-def test_auth_state_agrees_with_clerk_backend_0_38():
-    cases = _matrix()
+def test_auth_state_agrees_with_clerk_backend_0_38(mock_server):
+    from tests.support.tokens import jwks
+    mock_server.on("GET", "/v1/jwks", json=jwks())
+    mock_server.on("GET", "/__clerk/.well-known/jwks.json", json=jwks())
+    cases = _matrix(mock_server.url)
     payload = {"cases": [{k: v for k, v in c.items() if k != "features"} for c in cases]}
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = os.path.join(tmp, "in.json"), os.path.join(tmp, "out.json")
@@ -337,6 +366,9 @@ def test_auth_state_agrees_with_clerk_backend_0_38():
             print(f"      {i}")
     print("  0.38 outcomes covered:", json.dumps(dict(sorted(outcomes.items())), indent=None))
     assert not mismatches, json.dumps(mismatches[:8], indent=1)
+    # the J cases really went over HTTP: 0.38 fetched the Backend API JWKS and, with a proxy, the proxy's;
+    # clerk_edge fetched the Backend API's (deviation I11: one key path)
+    assert mock_server.count("/v1/jwks") >= 2 and mock_server.count("/__clerk/.well-known/jwks.json") >= 1
     assert len(cases) >= 200
     # every documented deviation is exercised by the matrix (so none of them is stale)
     assert set(deviations) == set(DEVIATIONS), sorted(set(DEVIATIONS) - set(deviations))
