@@ -34,12 +34,21 @@ _DIGEST_INFO = {
 _EC_ALGS = {"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}
 
 
+_EM_PREFIX: dict = {}   # (bits, k) -> 00 01 FF..FF 00 || DigestInfo header, or None if k is too small
+
+
 def pkcs1_v15_encode(bits: str, data: bytes, k: int) -> Optional[bytes]:
     """EMSA-PKCS1-v1_5 encoding of ``data`` hashed with SHA-``bits`` into ``k`` bytes (None if too short)."""
-    t = _DIGEST_INFO[bits] + _HASHES[bits](data).digest()
-    if k < len(t) + 11:
+    prefix = _EM_PREFIX.get((bits, k), b"")
+    if prefix == b"":
+        info = _DIGEST_INFO[bits]
+        tlen = len(info) + int(bits) // 8
+        prefix = None if k < tlen + 11 else b"\x00\x01" + b"\xff" * (k - tlen - 3) + b"\x00" + info
+        if len(_EM_PREFIX) < 64:
+            _EM_PREFIX[(bits, k)] = prefix
+    if prefix is None:
         return None
-    return b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    return prefix + _HASHES[bits](data).digest()
 
 
 def _rsa_verify(key, bits: str, data: bytes, sig: bytes) -> bool:
