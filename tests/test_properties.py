@@ -74,3 +74,16 @@ def _valid_token():
     if not _TOKEN:
         _TOKEN.append(sign())
     return _TOKEN[0]
+
+
+def test_deeply_nested_json_is_rejected_before_parsing():
+    """Deep nesting would exhaust the WebAssembly stack under Pyodide and kill the runtime."""
+    import json
+    deep = base64url.encode(("[" * 100_000 + "]" * 100_000).encode())
+    header = base64url.encode(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    for token in (f"{header}.{deep}.AAAA", f"{deep}.{header}.AAAA"):
+        with pytest.raises(TokenVerificationError) as info:
+            clerk_edge.decode_jwt(token)
+        assert info.value.reason == "token-invalid"
+    nested_ok = base64url.encode(json.dumps({"sub": "u", "a": [[[["fine"]]]], "s": "[[[[[[[[[[[[[[[[" * 20}).encode())
+    assert clerk_edge.decode_jwt(f"{header}.{nested_ok}.AAAA").payload["a"] == [[[["fine"]]]]

@@ -1,7 +1,6 @@
 """Core that fetches ``GET {api_url}/{api_version}/jwks`` with retries inside a total deadline."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -9,6 +8,7 @@ from .._version import __version__
 from ..errors import FetchError, TokenVerificationError, TokenVerificationErrorAction as Action, \
     TokenVerificationErrorReason as Reason
 from ..fetch import Headers, HttpRequest
+from ..jsonsafe import loads as json_loads
 from ..runner import Fetch, Now, Sleep
 
 CLERK_API_VERSION = "2026-05-12"
@@ -37,7 +37,7 @@ def jwks_url(api_url: str, api_version: str) -> str:
 def _interpret(resp, url: str) -> list:
     if not resp.ok:
         try:
-            body = json.loads(resp.body.decode("utf-8"))
+            body = json_loads(resp.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             body = None
         errors = body.get("errors") if isinstance(body, dict) else None
@@ -52,7 +52,7 @@ def _interpret(resp, url: str) -> list:
             raise _Retryable(error)
         raise error
     try:
-        body = json.loads(resp.body.decode("utf-8"))
+        body = json_loads(resp.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise _Retryable(TokenVerificationError(
             Reason.REMOTE_JWK_FAILED_TO_LOAD, f"Error loading Clerk JWKS from {url}: the response is not JSON.",

@@ -1,13 +1,13 @@
 """``decode_jwt``: split, base64url-decode and JSON-parse a compact JWS.  Pure and synchronous."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import re
 
 from .. import base64url
+from ..jsonsafe import loads as json_loads
 from ..errors import TokenVerificationError, TokenVerificationErrorReason as Reason
 
 __all__ = ["Jwt", "RawJwt", "decode_jwt"]
@@ -43,18 +43,13 @@ class Jwt:
         return f"Jwt(header={self.header!r}, sub={self.payload.get('sub')!r})"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"non-standard JSON constant {name}")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _SHAPE = re.compile(r"[A-Za-z0-9_-]*={0,2}\.[A-Za-z0-9_-]*={0,2}\.[A-Za-z0-9_-]*={0,2}\Z")
 _b64 = base64url.decode_unchecked
 _HEADERS: dict = {}  # raw header text -> parsed header; tokens of one instance share a handful of headers
 
 
 def _parse_json(segment: str) -> dict:
-    value = _DECODER.decode(_b64(segment).decode("utf-8"))
+    value = json_loads(_b64(segment).decode("utf-8"))
     if not isinstance(value, dict):
         raise ValueError("JWT header and payload must be JSON objects")
     return value
