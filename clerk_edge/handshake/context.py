@@ -402,7 +402,9 @@ def build_context(request: Any, options: AuthenticateRequestOptions, now: float)
     except ValueError:
         raise ConfigurationError(f"Invalid request URL: {view.url!r}") from None
     ctx = AuthenticateContext(options=options, view=view, clerk_url=clerk_url, method=view.method, now=now)
-    ctx.cookies = parse_cookie_header(_header(view, "cookie"))
+    # several Cookie header fields (HTTP/2, Lambda multiValueHeaders) are one list: join with '; '
+    # (RFC 9113 8.2.3; JavaScript's Headers.get would join them with ', ' and merge two cookies)
+    ctx.cookies = parse_cookie_header("; ".join(view.headers.get_all("cookie")) or None)
     pk = options.publishable_key
     auto = _auto_proxy_path(pk or "", bool(options.proxy_url), bool(options.domain), options.env)
     proxy_url = f"{clerk_url.origin}{auto}" if auto else options.proxy_url

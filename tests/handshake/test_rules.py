@@ -506,3 +506,10 @@ def test_sanitize_and_prune():
     assert data["user_id"] == SUB and "has" not in data and "_token" not in data
     user = {"id": "u", "private_metadata": {"s": 1}, "_raw": {"organization_memberships": [{"private_metadata": 1, "k": 2}]}}
     assert prune_private_metadata(user) == {"id": "u", "_raw": {"organization_memberships": [{"k": 2}]}}
+
+
+def test_split_cookie_header_fields_are_joined_with_semicolons(api):
+    request = {"method": "GET", "url": "http://example.com/path",
+               "headers": [("host", "example.com"), ("sec-fetch-dest", "document"), ("cookie", "a=1"),
+                           ("cookie", "__client_uat=5")]}
+    assert authn(api, request).reason == "client-uat-but-no-session-token"
