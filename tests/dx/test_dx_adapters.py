@@ -24,6 +24,8 @@ def _options(clerk):
 
 # ---------------------------------------------------------------- Starlette / FastAPI
 def _starlette_app(clerk, **mw):
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")  # starlette.testclient
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -41,8 +43,9 @@ def _starlette_app(clerk, **mw):
 
 
 def test_starlette_middleware_sets_request_state_auth(prod_clerk):
+    app = _starlette_app(prod_clerk)
     from starlette.testclient import TestClient
-    client = TestClient(_starlette_app(prod_clerk), base_url=APP)
+    client = TestClient(app, base_url=APP)
     token = prod_clerk.mint_session_token(user_id="user_st", azp=APP)
     r = client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and r.json()["user_id"] == "user_st" and r.json()["authenticated"] is True
@@ -53,9 +56,9 @@ def test_starlette_middleware_sets_request_state_auth(prod_clerk):
 
 
 def test_starlette_require_auth_and_handshake(prod_clerk):
+    app = _starlette_app(prod_clerk, require_auth=True, public_paths=["/public"])
     from starlette.testclient import TestClient
-    client = TestClient(_starlette_app(prod_clerk, require_auth=True, public_paths=["/public"]), base_url=APP,
-                        follow_redirects=False)
+    client = TestClient(app, base_url=APP, follow_redirects=False)
     r = client.get("/me")
     assert r.status_code == 401
     assert r.json()["reason"] == "session-token-and-uat-missing"
@@ -75,6 +78,8 @@ def test_starlette_require_auth_and_handshake(prod_clerk):
 
 
 def test_fastapi_dependency(prod_clerk):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
     from fastapi import Depends, FastAPI
     from fastapi.testclient import TestClient
 
@@ -104,6 +109,7 @@ def test_fastapi_dependency(prod_clerk):
 
 # ---------------------------------------------------------------- Flask / WSGI
 def _flask_app(clerk, middleware: bool, **mw):
+    pytest.importorskip("flask")
     from flask import Flask
 
     from clerk_edge.adapters.flask import ClerkWSGIMiddleware, get_auth, require_auth

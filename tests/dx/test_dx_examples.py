@@ -35,6 +35,8 @@ def _opts(clerk):
 
 
 def test_fastapi_example(local_clerk):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
     from fastapi.testclient import TestClient
     mod = load("fastapi_app")
     client = TestClient(mod.create_app(**_opts(local_clerk)), base_url="http://localhost:8000")
@@ -49,6 +51,7 @@ def test_fastapi_example(local_clerk):
 
 
 def test_flask_example(local_clerk):
+    pytest.importorskip("flask")
     mod = load("flask_app")
     client = mod.create_app(**_opts(local_clerk)).test_client(use_cookies=False)
     token = local_clerk.mint_session_token(user_id="user_ex_fl")
@@ -104,6 +107,8 @@ def test_workers_example_readme_points_to_the_worker():
                    "GET /me  no token             -> 401"]),
 ])
 def test_examples_run_as_scripts(name, expected):
+    for needed in {"fastapi_app": ("fastapi", "httpx"), "flask_app": ("flask",)}.get(name, ()):
+        pytest.importorskip(needed)
     out = run_script(name)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

@@ -322,6 +322,7 @@ def test_cookies_for(local_clerk):
 
 
 def test_sign_webhook_verifies_with_standardwebhooks(local_clerk):
+    pytest.importorskip("standardwebhooks")
     from standardwebhooks.webhooks import Webhook
     payload = {"type": "user.created", "object": "event", "data": {"id": "user_1"}}
     headers, body = local_clerk.sign_webhook(payload)
