@@ -178,6 +178,20 @@ def build_context(*, request: Any = None, cookie_token=None, client_uat=None, he
             return None
         return view.header(name) or None
 
+    def text(name, value):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value).decode("utf-8", "replace")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise AuthStateOptionsError("request-invalid", f"{name} must be a string, got {type(value).__name__}")
+
+    header_token, origin, host = text("header_token", header_token), text("origin", origin), text("host", host)
+    forwarded_host, forwarded_port = text("forwarded_host", forwarded_host), text("forwarded_port", forwarded_port)
+    forwarded_proto, referrer = text("forwarded_proto", forwarded_proto), text("referrer", referrer)
+    user_agent, cookie_token = text("user_agent", user_agent), text("cookie_token", cookie_token)
+    client_uat = text("client_uat", client_uat)
     cookies = view.cookies if view is not None else {}
     header_token = strip_bearer(_first(header_token, header("authorization")))
     origin = _first(origin, header("origin"))
@@ -189,9 +203,10 @@ def build_context(*, request: Any = None, cookie_token=None, client_uat=None, he
     user_agent = _first(user_agent, header("user-agent"))
     cookie_token = _first(cookie_token, cookies.get("__session"))
     client_uat = _first(client_uat, cookies.get("__client_uat"))
-    if client_uat is not None and not isinstance(client_uat, str):
-        client_uat = str(client_uat)
-    params = normalize_search_params(search_params) if search_params else ()
+    try:
+        params = normalize_search_params(search_params) if search_params else ()
+    except (TypeError, ValueError) as exc:
+        raise AuthStateOptionsError("request-invalid", f"search_params cannot be read: {exc}") from None
     if not params and view is not None:
         params = tuple(view.query)
 

@@ -192,3 +192,33 @@ def test_every_row_is_reached_by_the_cases():
     reasons = {exp[1] for _, _, exp in CASES}
     assert {r.reason for r in COOKIE_RULES} <= reasons
     assert {"cookie-outdated", None} <= reasons
+
+
+# ------------------------------------------------------------------------------- robustness
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_text = st.one_of(st.none(), st.text(max_size=40), st.sampled_from(
+    ["null", "https://evil.example.com", f"https://{HOST}", "http://[::1]:99999", "https://a b", "0", "-1", "1e3",
+     "Bearer x.y.z", "a.b.c", "\u2028", "%zz", "https://clerk.x", "Mozilla/5.0"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(key=st.sampled_from([DEV, PROD, NEITHER]), origin=_text, host=_text, forwarded_host=_text,
+       forwarded_proto=_text, referrer=_text, ua=_text, uat=_text, cookie=_text, header=_text,
+       query=st.one_of(st.none(), st.text(max_size=30)), satellite=st.booleans())
+def test_any_input_gives_a_state_never_an_exception(key, origin, host, forwarded_host, forwarded_proto, referrer, ua,
+                                                    uat, cookie, header, query, satellite):
+    opts = dict(secret_key=key, jwt_key=rsa_key().public_pem(), env={}, origin=origin, host=host,
+                forwarded_host=forwarded_host, forwarded_proto=forwarded_proto, referrer=referrer, user_agent=ua,
+                client_uat=uat, cookie_token=cookie, header_token=header, search_params=query)
+    if satellite:
+        opts.update(is_satellite=True, domain="sat.example.com", sign_in_url="https://primary.example.com/sign-in")
+    try:
+        state = run(auth_state(clock=lambda: IAT, **opts))
+    except Exception as exc:  # only the documented precondition errors may escape
+        from clerk_edge.interstitial import AuthStateOptionsError
+        assert isinstance(exc, AuthStateOptionsError) and exc.code == "sign-in-url-same-origin", repr(exc)
+        return
+    assert state.status in ("signed-in", "signed-out", "interstitial", "unknown")
+    assert state.status == "signed-in" or isinstance(state.reason, str)
+    assert state.status != "signed-in"  # no valid token is ever generated here

@@ -310,3 +310,16 @@ def test_cookie_values_are_url_decoded():
     req = {"method": "GET", "url": f"https://{HOST}/", "headers": {
         "host": HOST, "cookie": f"__session={sign()}; __client_uat={uat.replace('1', '%31')}"}}
     assert _auth(req).status == "signed-in"
+
+
+@pytest.mark.parametrize("kw", [dict(host=object()), dict(user_agent=["Mozilla"]), dict(search_params=42),
+                                dict(search_params=[("a",)])])
+def test_unreadable_explicit_inputs_are_typed_errors(kw):
+    with pytest.raises(AuthStateOptionsError) as err:
+        _auth(**kw)
+    assert err.value.code == "request-invalid"
+
+
+def test_numbers_and_bytes_are_accepted_as_text():
+    state = _auth(cookie_token=sign().encode(), client_uat=IAT - 100, host=HOST)
+    assert state.status == "signed-in"
