@@ -47,7 +47,7 @@ def failure(fn, *a, **kw) -> TokenVerificationError:
 
 
 def fresh_cache(**kw):
-    kw.setdefault("retry", RetryPolicy(base_delay=0.001, deadline=5))
+    kw.setdefault("retry", RetryPolicy(max_attempts=5, base_delay=0.001, deadline=5))
     return JwksCache(**kw)
 
 

@@ -74,7 +74,7 @@ def test_forged_kids_cannot_amplify_load(mock_server):
 def test_stale_if_error(mock_server):
     mock_server.on("GET", "/v1/jwks", json=jwks(), times=1)
     mock_server.on("GET", "/v1/jwks", status=503, body="down")
-    cache = JwksCache(stale_if_error_ms=60_000, retry=RetryPolicy(attempts=2, base_delay=0.001))
+    cache = JwksCache(stale_if_error_ms=60_000, retry=RetryPolicy(max_attempts=2, base_delay=0.001))
     clock = FrozenClock(IAT)
     averify(sign(), mock_server, cache, clock)
     clock.advance(300 + 59)  # expired, refresh fails, known key still served
@@ -92,7 +92,7 @@ def test_stale_if_error(mock_server):
 
 def test_retries_stop_at_the_deadline(mock_server):
     mock_server.on("GET", "/v1/jwks", status=502, body="bad gateway")
-    cache = JwksCache(retry=RetryPolicy(attempts=5, base_delay=0.5, deadline=1.5))
+    cache = JwksCache(retry=RetryPolicy(max_attempts=5, base_delay=0.5, deadline=1.5, jitter=False))
     started = time.monotonic()
     with pytest.raises(TokenVerificationError) as info:
         aio.run(clerk_edge.verify_token(sign(), secret_key="sk_test_x", api_url=mock_server.url, jwks_cache=cache,
@@ -106,14 +106,14 @@ def test_retries_stop_at_the_deadline(mock_server):
 def test_5xx_then_success(mock_server):
     mock_server.on("GET", "/v1/jwks", status=500, body="oops", times=2)
     mock_server.on("GET", "/v1/jwks", json=jwks())
-    cache = JwksCache(retry=RetryPolicy(base_delay=0.01))
+    cache = JwksCache(retry=RetryPolicy(max_attempts=5, base_delay=0.01))
     assert averify(sign(), mock_server, cache, FrozenClock(IAT))["sub"]
     assert mock_server.count() == 3
 
 
 def test_timeout_is_bounded(mock_server):
     mock_server.on("GET", "/v1/jwks", json=jwks(), delay=3)
-    cache = JwksCache(retry=RetryPolicy(attempts=5, base_delay=0.05, deadline=1.0, timeout=0.4))
+    cache = JwksCache(retry=RetryPolicy(max_attempts=5, base_delay=0.05, deadline=1.0, attempt_timeout=0.4))
     started = time.monotonic()
     with pytest.raises(TokenVerificationError) as info:
         aio.run(clerk_edge.verify_token(sign(), secret_key="sk_test_x", api_url=mock_server.url, jwks_cache=cache,
@@ -123,7 +123,7 @@ def test_timeout_is_bounded(mock_server):
 
 
 def test_connection_refused_is_typed():
-    cache = JwksCache(retry=RetryPolicy(attempts=2, base_delay=0.01))
+    cache = JwksCache(retry=RetryPolicy(max_attempts=2, base_delay=0.01))
     with pytest.raises(TokenVerificationError) as info:
         aio.run(clerk_edge.verify_token(sign(), secret_key="sk_test_x", api_url="http://127.0.0.1:9", jwks_cache=cache,
                                         env={}, clock_skew_in_ms=SKEW))
@@ -134,7 +134,7 @@ def test_connection_refused_is_typed():
 @pytest.mark.parametrize("body", ["<html>not json</html>", '{"keys": [{"kty": "RSA", "kid": "ins_2GIoQhbUpy0hX7B2cVkuTMinXoD", "n": "!!", "e": "AQAB"}]}'])
 def test_garbage_jwks_is_typed(mock_server, body):
     mock_server.on("GET", "/v1/jwks", body=body, headers={"content-type": "application/json"})
-    cache = JwksCache(retry=RetryPolicy(attempts=2, base_delay=0.01))
+    cache = JwksCache(retry=RetryPolicy(max_attempts=2, base_delay=0.01))
     with pytest.raises(TokenVerificationError) as info:
         averify(sign(), mock_server, cache, FrozenClock(IAT))
     assert info.value.reason in ("jwk-remote-failed-to-load", "jwk-remote-invalid")

@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .._version import __version__
-from ..errors import ClerkEdgeError, FetchError, redact
-from ..fetch import HttpRequest
-from ..runner import Fetch, Now, Runtime, Sleep, run_async, run_sync
+from ..errors import ClerkEdgeError, redact
+from ..runner import Runtime, run_async, run_sync
 from .request import ClerkArgumentError, Operation, build_request, snake_case
 from .response import parse_response, transport_failure
-from .retry import NO_RETRY, RetryPolicy
+from ..fetch.retry import NO_RETRY, RetryPolicy, send_core
 
 __all__ = ["Clerk", "SyncClerk", "call_core", "ClientConfig", "ResourceGroup", "DEFAULT_API_URL",
            "DEFAULT_TIMEOUT"]
@@ -69,38 +68,13 @@ def call_core(op: Operation, args: tuple, kwargs: dict, config: ClientConfig, se
     request = build_request(op, args, kwargs, secret_key=secret_key or config.secret_key, api_url=config.api_url,
                             api_version=config.api_version, user_agent=config.user_agent, timeout=config.timeout)
     policy: RetryPolicy = config.retry
-    start = yield Now()
-    deadline = start + config.timeout
-    attempt = 0
-    now = start
-    while True:
-        attempt_request = HttpRequest(request.method, request.url, request.headers, request.body,
-                                      max(deadline - now, 0.001))
-        response, failure = None, None
-        try:
-            response = yield Fetch(attempt_request)
-        except FetchError as exc:
-            failure = exc
-        except ClerkEdgeError:
-            raise  # misconfiguration (e.g. an async-only fetch on the sync face): not a transport failure
-        except Exception as exc:  # a custom fetch backend raised something else: still a transport failure
-            failure = FetchError(f"{type(exc).__name__}: {exc}", kind="other", url=request.url)
-        retry = policy.should_retry(op.method, attempt, status=None if response is None else response.status,
-                                    transport_error=failure is not None)
+
+    def interpret(response, failure):
         result = transport_failure(failure) if failure is not None else parse_response(response)
-        if not retry:
-            return result
-        if rand is None:
-            import random
-            rand = random.random
-        wait = policy.delay(attempt, result.retry_after, rand())
-        now = yield Now()
-        if now + wait >= deadline:
-            return result
-        if wait > 0:
-            yield Sleep(wait)
-        now = yield Now()
-        attempt += 1
+        retryable = failure is not None or policy.retryable_status(response.status)
+        return result, retryable, result.retry_after
+
+    return (yield from send_core(request, policy, interpret, deadline=config.timeout, rand=rand))
 
 
 class _Method:

@@ -24,7 +24,8 @@ from typing import Any, Dict, Optional
 
 from ..errors import TokenVerificationError, TokenVerificationErrorAction as Action, TokenVerificationErrorReason as Reason
 from ..runner import Now, Shared
-from .load import RetryPolicy, fetch_jwks_core
+from ..fetch.retry import RetryPolicy
+from .load import JWKS_RETRY, fetch_jwks_core
 
 __all__ = ["JwksCache", "MemoryStore", "CacheEntry", "RetryPolicy", "plan", "kid_mismatch_error"]
 
@@ -99,7 +100,7 @@ class JwksCache:
         self.ttl_ms = ttl_ms  # None: use the per-call jwks_cache_ttl_in_ms (default 300 000)
         self.kid_miss_cooldown_ms = kid_miss_cooldown_ms
         self.stale_if_error_ms = stale_if_error_ms
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or JWKS_RETRY
         self._scopes: dict = {}
 
     @staticmethod
