@@ -26,7 +26,7 @@ from .request import ClerkArgumentError, Operation, build_request, snake_case
 from .response import parse_response, transport_failure
 from ..fetch.retry import NO_RETRY, RetryPolicy, send_core
 
-__all__ = ["Clerk", "SyncClerk", "call_core", "ClientConfig", "ResourceGroup", "DEFAULT_API_URL",
+__all__ = ["Clerk", "SyncClerk", "call_core", "raw_call_core", "config_for", "ClientConfig", "ResourceGroup", "DEFAULT_API_URL",
            "DEFAULT_TIMEOUT"]
 
 DEFAULT_API_URL = "https://api.clerk.com"
@@ -75,6 +75,41 @@ def call_core(op: Operation, args: tuple, kwargs: dict, config: ClientConfig, se
         return result, retryable, result.retry_after
 
     return (yield from send_core(request, policy, interpret, deadline=config.timeout, rand=rand))
+
+
+def config_for(secret_key: Optional[str], api_url: Optional[str] = None, api_version: Optional[str] = None, *,
+               timeout: float = DEFAULT_TIMEOUT, retry: RetryPolicy = NO_RETRY,
+               user_agent: Optional[str] = None) -> ClientConfig:
+    """A :class:`ClientConfig` for one-off calls made by other cores (request authentication)."""
+    return ClientConfig(secret_key, api_url or DEFAULT_API_URL, api_version or DEFAULT_API_VERSION, None, None,
+                        user_agent or USER_AGENT, timeout, retry)
+
+
+def raw_call_core(method: str, path: str, config: ClientConfig, *, query: Optional[dict] = None, body: Any = None,
+                  secret_key: Optional[str] = None, versioned: bool = True):
+    """Core of a call to any endpoint by method and path — the table-free twin of :func:`call_core`, with the
+    same encoding, retries and :class:`ApiResponse` result.  Request authentication uses it for the few calls
+    it makes (handshake payload, refresh, session tokens, machine-token verification, resource loading)."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ClerkArgumentError(f"path must start with '/', got {path!r}")
+    query = dict(query or {})
+    body_kind = None
+    kwargs = dict(query)
+    if isinstance(body, (list, tuple)):
+        body_kind, kwargs["body"] = "json_array", list(body)
+    elif body is not None:
+        if not isinstance(body, dict):
+            raise ClerkArgumentError(f"body must be a dict or a list, got {type(body).__name__}")
+        body_kind = "json"
+        overlap = set(body) & set(query)
+        if overlap:
+            raise ClerkArgumentError(f"{sorted(overlap)} given both as query and body")
+        kwargs.update(body)
+    op = Operation("request", f"{method.lower()} {path}", method, path, (), tuple(
+        (snake_case(k), "any", isinstance(v, (list, tuple)), True) for k, v in query.items()), body_kind,
+        tuple(snake_case(k) for k in body) if isinstance(body, dict) else (), (), True, versioned, None, True,
+        False)
+    return (yield from call_core(op, (), kwargs, config, secret_key))
 
 
 class _Method:
@@ -237,26 +272,8 @@ class _ClerkBase:
                 secret_key: Optional[str] = None, versioned: bool = True):
         """Call an endpoint the table does not list: ``clerk.request('GET', '/users/count', query={...})``.
         Same encoding, retries and result as the table's methods."""
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ClerkArgumentError(f"path must start with '/', got {path!r}")
-        query = dict(query or {})
-        body_kind = None
-        kwargs = dict(query)
-        if isinstance(body, (list, tuple)):
-            body_kind, kwargs["body"] = "json_array", list(body)
-        elif body is not None:
-            if not isinstance(body, dict):
-                raise ClerkArgumentError(f"body must be a dict or a list, got {type(body).__name__}")
-            body_kind = "json"
-            overlap = set(body) & set(query)
-            if overlap:
-                raise ClerkArgumentError(f"{sorted(overlap)} given both as query and body")
-            kwargs.update(body)
-        op = Operation("request", f"{method.lower()} {path}", method, path, (), tuple(
-            (snake_case(k), "any", isinstance(v, (list, tuple)), True) for k, v in query.items()), body_kind,
-            tuple(snake_case(k) for k in body) if isinstance(body, dict) else (), (), True, versioned, None, True,
-            False)
-        return self._drive(call_core(op, (), kwargs, self._config, secret_key))
+        return self._drive(raw_call_core(method, path, self._config, query=query, body=body, secret_key=secret_key,
+                                         versioned=versioned))
 
     # ---- groups
     def __getattr__(self, name: str):
