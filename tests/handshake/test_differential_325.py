@@ -35,7 +35,7 @@ DEVIATIONS: dict = {
 }
 
 REQUIRED = ("status", "reason", "location", "error")
-COMPARED = REQUIRED + ("message", "tokenType", "setCookie", "toAuth")
+COMPARED = REQUIRED + ("message", "tokenType", "setCookie", "cacheControl", "toAuth")
 
 
 def _camel(name: str) -> str:
