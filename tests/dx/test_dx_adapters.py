@@ -45,7 +45,11 @@ def _starlette_app(clerk, **mw):
 def test_starlette_middleware_sets_request_state_auth(prod_clerk):
     app = _starlette_app(prod_clerk)
     from starlette.testclient import TestClient
-    client = TestClient(app, base_url=APP)
+    with TestClient(app, base_url=APP) as client:  # runs the lifespan protocol through the middleware too
+        _check_signed_in_and_out(client, prod_clerk)
+
+
+def _check_signed_in_and_out(client, prod_clerk):
     token = prod_clerk.mint_session_token(user_id="user_st", azp=APP)
     r = client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and r.json()["user_id"] == "user_st" and r.json()["authenticated"] is True

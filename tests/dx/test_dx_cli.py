@@ -121,3 +121,12 @@ def test_verify_bad_key_inputs_are_clean_errors(local_clerk):
     assert garbage.returncode == 1 and garbage.stdout.startswith("invalid: token-verification-failed")
     for out in (missing, garbage):
         assert "Traceback" not in out.stderr
+
+
+def test_console_script_entry_point():
+    exe = os.path.join(os.path.dirname(sys.executable), "clerk-edge")
+    if not os.path.exists(exe):
+        pytest.skip("clerk-edge console script not installed in this environment (pip install -e .)")
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
+    from clerk_edge import __version__
+    assert out.returncode == 0 and out.stdout.strip() == f"clerk-edge {__version__}"
