@@ -52,6 +52,7 @@ def test_demo_command_runs_the_tour():
     assert "/v1/client/handshake?" in out.stdout and "__clerk_handshake_nonce=" in out.stdout
     assert '"reason": "token-invalid-signature"' in out.stdout
     assert "x-clerk-auth-status: handshake" in out.stdout
+    assert not re.search(r"sk_(test|live)_\w", out.stdout + out.stderr), "a secret key was printed beyond 7 characters"
     assert elapsed < 30, f"demo took {elapsed:.1f}s"
 
 
