@@ -1,6 +1,9 @@
 """Run the whole runtime matrix once and print a table: tier × passed / failed / skipped + wall time.
 
-    python -m runtimes.matrix [--only GLOB[,GLOB…]] [--list] [--no-netns] [-- extra pytest args]
+    python -m runtimes.matrix [--only GLOB[,GLOB…]] [-j N] [--list] [--no-netns] [-- extra pytest args]
+
+``-j N`` runs N tiers at a time (default: 2, or ``CLERK_EDGE_MATRIX_JOBS``); with N > 1 each tier's
+output is kept in ``.cache/matrix/<tier>.log`` and the tail of a failing tier is printed.
 
 Tiers (each runtime booted once per run):
 
@@ -31,6 +34,12 @@ from .pyodide import VERSIONS as PYODIDE_VERSIONS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPORTS = os.path.join(ROOT, ".cache", "matrix")
+_PRINT_LOCK = __import__("threading").Lock()
+
+
+def say(*args) -> None:
+    with _PRINT_LOCK:
+        print(*args, flush=True)
 TIER_TIMEOUT = float(os.environ.get("CLERK_EDGE_TIER_TIMEOUT", "900"))
 CORE_ARGS = ["tests", "--ignore=tests/runtimes", "-p", "runtimes.report_plugin", "-q"]
 
@@ -41,6 +50,9 @@ class Tier:
     cmd: list = field(default_factory=list)
     note: str = ""
     skip_reason: str = ""     # set: not run, one printed line
+    env: dict = field(default_factory=dict)
+    extra: list = field(default_factory=list)
+    weight: int = 1           # rough cost, to start the long tiers first when running in parallel
 
 
 @dataclass
@@ -74,12 +86,12 @@ def build_tiers(extra_args: list, log=print) -> list:
     for v in versions:
         if v == running:
             tiers.append(Tier(f"cpython-{v}", [py, "-m", "pytest", *CORE_ARGS, *extra_args],
-                              note="running interpreter, every dev extra"))
+                              note="running interpreter, every dev extra", weight=4))
             continue
-        tiers.append(Tier(f"cpython-{v}", ["@venv", v, found[v]]))
+        tiers.append(Tier(f"cpython-{v}", ["@venv", v, found[v]], extra=list(extra_args), weight=3))
     for version, (_, pyver, _dates) in PYODIDE_VERSIONS.items():
         tiers.append(Tier(f"pyodide-{version}", [py, "-m", "runtimes.pyodide", version, *CORE_ARGS, *extra_args],
-                          note=f"Python {pyver} in Node"))
+                          note=f"Python {pyver} in Node", weight=6))
     tiers.append(Tier("workerd", [py, "-m", "pytest", "tests/runtimes/test_workerd.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
                       note="workers_example in workerd + npm Pyodide"))
     tiers.append(Tier("lambda", [py, "-m", "pytest", "tests/runtimes/test_lambda.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
@@ -88,7 +100,8 @@ def build_tiers(extra_args: list, log=print) -> list:
     reason = cloudflare.skip_reason()
     tiers.append(Tier("cloudflare-python-workers",
                       [py, "-m", "pytest", "tests/runtimes/test_cloudflare.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
-                      note="opt-in: real python_workers", skip_reason=reason or ""))
+                      note="opt-in: needs CLERK_EDGE_PYODIDE_BUNDLE_DIR (reason above)" if reason else "real python_workers runtime",
+                      skip_reason=reason or ""))
     return tiers
 
 
@@ -99,24 +112,40 @@ def _prepare(tier: Tier, log=print) -> Tier:
     _, version, base = tier.cmd
     vpy = cpython.ensure_venv(version, base, log=log)
     kind = cpython.venv_kind(version)
-    tier.cmd = [vpy, "-m", "pytest", *CORE_ARGS]
-    tier.note = "pyenv, [dev] extras" if kind == "dev" else "pyenv, core test deps only"
+    tier.cmd = [vpy, "-m", "pytest", *CORE_ARGS, *tier.extra]
+    missing = cpython.unavailable_modules(version)
+    if missing:
+        tier.env["CLERK_EDGE_UNAVAILABLE_MODULES"] = ",".join(missing)
+        tier.note = f"pyenv; no {'/'.join(missing)} release for {version}"
+    else:
+        tier.note = "pyenv, [dev] extras"
     return tier
 
 
-def run_tier(tier: Tier, prefix: list) -> Result:
+def run_tier(tier: Tier, prefix: list, log_path: str = None) -> Result:
+    """Run one tier.  ``log_path``: capture its output there (parallel mode) instead of streaming it."""
     if tier.skip_reason:
-        print(f"SKIP {tier.name}: {tier.skip_reason}", flush=True)
+        say(f"SKIP {tier.name}: {tier.skip_reason}")
         return Result(tier, "skipped", {}, 0.0, tier.skip_reason)
     os.makedirs(REPORTS, exist_ok=True)
     report = os.path.join(REPORTS, f"{tier.name}.json")
     if os.path.exists(report):
         os.unlink(report)
     env = dict(os.environ, CLERK_EDGE_MATRIX_REPORT=report, CLERK_EDGE_TIER=tier.name,
-               PYTHONPATH=ROOT + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""))
-    print(f"\n===== tier {tier.name} ({tier.note}) =====", flush=True)
+               PYTHONPATH=ROOT + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""),
+               **tier.env)
+    header = f"===== tier {tier.name} ({tier.note}) ====="
+    out = None
+    if log_path:
+        out = open(log_path, "w")
+        out.write(header + "\n")
+        out.flush()
+        say(f"start {tier.name}")
+    else:
+        print("\n" + header, flush=True)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(prefix + tier.cmd, cwd=ROOT, env=env, start_new_session=True)
+    proc = subprocess.Popen(prefix + tier.cmd, cwd=ROOT, env=env, start_new_session=True,
+                            stdout=out, stderr=subprocess.STDOUT if out else None)
     try:
         rc = proc.wait(timeout=TIER_TIMEOUT)
         detail = ""
@@ -124,6 +153,9 @@ def run_tier(tier: Tier, prefix: list) -> Result:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         rc, detail = -1, f"timed out after {TIER_TIMEOUT:.0f}s"
+    finally:
+        if out:
+            out.close()
     seconds = time.perf_counter() - t0
     counts = {}
     if os.path.exists(report):
@@ -143,6 +175,41 @@ def run_tier(tier: Tier, prefix: list) -> Result:
     return Result(tier, status, counts, seconds, detail)
 
 
+def _report_one(r: Result, log_path: str) -> None:
+    c = r.counts
+    say(f"done  {r.tier.name}: {r.status} — {c.get('passed', 0)} passed, {c.get('failed', 0) + c.get('errors', 0)} failed, "
+        f"{c.get('skipped', 0)} skipped in {r.seconds:.1f}s (log: {os.path.relpath(log_path, ROOT)})")
+    if r.status == "FAILED":
+        with open(log_path) as fh:
+            lines = fh.read().splitlines()
+        say(f"----- last lines of {r.tier.name} -----\n" + "\n".join(lines[-80:]) + f"\n----- end of {r.tier.name} -----")
+
+
+def run_all(tiers: list, prefix: list, jobs: int) -> list:
+    """Run the tiers, ``jobs`` at a time (output captured per tier when > 1); results in tier order."""
+    if jobs <= 1:
+        return [run_tier(t, prefix) for t in tiers]
+    from concurrent.futures import ThreadPoolExecutor
+    os.makedirs(REPORTS, exist_ok=True)
+    print(f"running {jobs} tiers at a time; each tier's output goes to .cache/matrix/<tier>.log", flush=True)
+    results: dict = {}
+    for t in tiers:
+        if t.skip_reason:
+            results[t.name] = run_tier(t, prefix)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {}
+        for t in sorted((t for t in tiers if not t.skip_reason), key=lambda t: -t.weight):
+            log_path = os.path.join(REPORTS, f"{t.name}.log")
+            futures[pool.submit(run_tier, t, prefix, log_path)] = (t, log_path)
+        from concurrent.futures import as_completed
+        for fut in as_completed(futures):
+            t, log_path = futures[fut]
+            r = fut.result()
+            results[t.name] = r
+            _report_one(r, log_path)
+    return [results[t.name] for t in tiers]
+
+
 def table(results: list, total: float) -> str:
     head = f"{'tier':<28} {'status':<8} {'passed':>7} {'failed':>7} {'skipped':>8} {'xfail':>6} {'wall s':>8}  note"
     lines = [head, "-" * len(head)]
@@ -152,6 +219,7 @@ def table(results: list, total: float) -> str:
         xfail = c.get("xfailed", 0) + c.get("xpassed", 0)
         note = r.detail if r.detail else r.tier.note
         if r.status == "skipped":
+            note = r.tier.note or "skipped (reason printed above)"
             lines.append(f"{r.tier.name:<28} {'skipped':<8} {'-':>7} {'-':>7} {'-':>8} {'-':>6} {'-':>8}  {note}")
         else:
             lines.append(f"{r.tier.name:<28} {r.status:<8} {c.get('passed', 0):>7} {failed:>7} {c.get('skipped', 0):>8} "
@@ -170,6 +238,7 @@ def main(argv=None) -> int:
         i = argv.index("--")
         argv, extra = argv[:i], argv[i + 1:]
     only, use_netns, list_only = None, True, False
+    jobs = int(os.environ.get("CLERK_EDGE_MATRIX_JOBS") or min(2, os.cpu_count() or 1))
     it = iter(argv)
     for a in it:
         if a == "--only":
@@ -180,6 +249,8 @@ def main(argv=None) -> int:
             use_netns = False
         elif a == "--list":
             list_only = True
+        elif a in ("-j", "--jobs"):
+            jobs = int(next(it))
         else:
             print(__doc__)
             return 2
@@ -205,7 +276,7 @@ def main(argv=None) -> int:
     setup_s = time.perf_counter() - t_setup
     if setup_s > 1:
         print(f"per-version venvs ready in {setup_s:.1f}s", flush=True)
-    results = [run_tier(t, prefix) for t in tiers]
+    results = run_all(tiers, prefix, jobs)
     total = time.perf_counter() - t_start
     print("\n" + table(results, total), flush=True)
     failed = [r.tier.name for r in results if r.status == "FAILED"]
