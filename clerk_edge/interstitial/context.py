@@ -165,13 +165,16 @@ def build_context(*, request: Any = None, cookie_token=None, client_uat=None, he
     """Build the context and check the preconditions (see the module docstring)."""
     from ..env import get_env
 
-    view = None
+    view, cookies, query = None, {}, ()
     if request is not None:
         from ..adapters.request import to_request_view
         try:
             view = to_request_view(request)
-        except TypeError as exc:
-            raise AuthStateOptionsError("request-invalid", str(exc)) from None
+            cookies, query = view.cookies, tuple(view.query)
+        except AuthStateOptionsError:
+            raise
+        except Exception as exc:  # whatever the request object does wrong, the caller gets one typed error
+            raise AuthStateOptionsError("request-invalid", f"The request cannot be read: {exc}") from None
 
     def header(name):
         if view is None:
@@ -192,7 +195,6 @@ def build_context(*, request: Any = None, cookie_token=None, client_uat=None, he
     forwarded_proto, referrer = text("forwarded_proto", forwarded_proto), text("referrer", referrer)
     user_agent, cookie_token = text("user_agent", user_agent), text("cookie_token", cookie_token)
     client_uat = text("client_uat", client_uat)
-    cookies = view.cookies if view is not None else {}
     header_token = strip_bearer(_first(header_token, header("authorization")))
     origin = _first(origin, header("origin"))
     host = _first(host, header("host"))
@@ -207,8 +209,8 @@ def build_context(*, request: Any = None, cookie_token=None, client_uat=None, he
         params = normalize_search_params(search_params) if search_params else ()
     except (TypeError, ValueError) as exc:
         raise AuthStateOptionsError("request-invalid", f"search_params cannot be read: {exc}") from None
-    if not params and view is not None:
-        params = tuple(view.query)
+    if not params:
+        params = query
 
     publishable_key = publishable_key or get_env(env, "CLERK_PUBLISHABLE_KEY")
     try:

@@ -323,3 +323,11 @@ def test_unreadable_explicit_inputs_are_typed_errors(kw):
 def test_numbers_and_bytes_are_accepted_as_text():
     state = _auth(cookie_token=sign().encode(), client_uat=IAT - 100, host=HOST)
     assert state.status == "signed-in"
+
+
+@pytest.mark.parametrize("request_", [{"method": "GET", "url": "http://[bad/", "headers": {}}, {"requestContext": 5},
+                                      {"type": "http", "asgi": {}, "headers": [(1, 2)]}])
+def test_a_broken_request_is_one_typed_error(request_):
+    with pytest.raises(AuthStateOptionsError) as err:
+        _auth(request_)
+    assert err.value.code == "request-invalid"
