@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-__all__ = ["PublicKey", "from_pem", "from_der", "from_jwk", "load_key"]
+__all__ = ["PublicKey", "from_pem", "from_der", "from_jwk", "load_key", "to_jwk", "to_pem", "to_der", "InvalidKeyError"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class PublicKey:
 
 
 def __getattr__(name):  # parsing lives in parse.py, loaded on first use
-    if name in ("from_pem", "from_der", "from_jwk", "load_key"):
+    if name in ("from_pem", "from_der", "from_jwk", "load_key", "to_jwk", "to_pem", "to_der", "InvalidKeyError"):
         from . import parse
         return getattr(parse, name)
     raise AttributeError(name)

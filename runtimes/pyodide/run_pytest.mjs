@@ -29,6 +29,9 @@ const bootMs = performance.now() - t0;
 const mount = (host, at) => { py.FS.mkdirTree(at); py.FS.mount(py.FS.filesystems.NODEFS, { root: path.resolve(host) }, at); };
 mount(opts.wheels, "/wheels");
 mount(opts.project, "/project");
+// ../shared (reference data such as the Wycheproof vectors) is read at test time, never copied in
+const shared = path.resolve(opts.project, "..", "shared");
+if (fs.existsSync(shared)) mount(shared, "/shared");
 const env = {};
 for (const [k, v] of Object.entries(process.env)) if (/^(CLERK_EDGE_|HYPOTHESIS_|CLERK_)/.test(k)) env[k] = v;
 if (opts.report) {
