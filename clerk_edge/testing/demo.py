@@ -252,11 +252,11 @@ def run_tour(clerk, app_url: str, out=None) -> List[Step]:
 
 def _print_banner(clerk, app_url: str, source: str, out) -> None:
     print("clerk_edge demo — everything on loopback, no keys, no network", file=out)
-    print(f"  local Clerk instance : {clerk.api_url}  (Backend API /v1, JWKS {clerk.api_url}/v1/jwks)", file=out)
-    print(f"  publishable key      : {clerk.publishable_key}", file=out)
-    print(f"  secret key           : {clerk.secret_key[:7]}…", file=out)
+    print(f"  local Clerk instance   : {clerk.api_url}  (Backend API /v1, JWKS {clerk.api_url}/v1/jwks)", file=out)
+    print(f"  publishable key        : {clerk.publishable_key}", file=out)
+    print(f"  secret key             : {clerk.secret_key[:7]}…", file=out)
     print(f"  app (Worker on CPython): {app_url}  routes: {', '.join(ROUTES)}", file=out)
-    print(f"  app source           : {source}", file=out)
+    print(f"  app source             : {source}", file=out)
 
 
 def main(serve: bool = False, port: int = 0, entry: Optional[str] = None, local: bool = False, out=None) -> int:

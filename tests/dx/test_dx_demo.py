@@ -46,7 +46,7 @@ def test_demo_command_runs_the_tour():
     elapsed = time.monotonic() - t0
     assert out.returncode == 0, out.stdout + out.stderr
     _assert_tour(out.stdout)
-    assert re.search(r"local Clerk instance : http://127\.0\.0\.1:\d+", out.stdout)
+    assert re.search(r"local Clerk instance +: http://127\.0\.0\.1:\d+", out.stdout)
     assert re.search(r"app \(Worker on CPython\): http://127\.0\.0\.1:\d+", out.stdout)
     # the handshake really went app -> Frontend API -> app (nonce) -> signed in
     assert "/v1/client/handshake?" in out.stdout and "__clerk_handshake_nonce=" in out.stdout
