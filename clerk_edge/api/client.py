@@ -173,6 +173,21 @@ def _resolve(value, env, *names):
     return None
 
 
+_HANDSHAKE = ("clerk_edge.handshake.mixin", "HandshakeMixin", "SyncHandshakeMixin")
+_INTERSTITIAL = ("clerk_edge.interstitial.mixin", "InterstitialMixin", "SyncInterstitialMixin")
+#: methods of the client that live with request authentication (both eras), as ``@clerk/backend``'s
+#: client has them: ``await clerk.authenticate_request(request)``, ``await clerk.auth_state(request=…)``
+_ERA_METHODS = {
+    "authenticate_request": _HANDSHAKE,
+    "auth_state": _INTERSTITIAL,
+    "debug_auth_state": _INTERSTITIAL,
+    "local_interstitial": _INTERSTITIAL,
+    "remote_public_interstitial_url": _INTERSTITIAL,
+    "remote_public_interstitial": _INTERSTITIAL,
+    "remote_private_interstitial": _INTERSTITIAL,
+}
+
+
 class _ClerkBase:
     """Shared body of :class:`Clerk` and :class:`SyncClerk`; subclasses only choose the runner."""
 
@@ -276,9 +291,16 @@ class _ClerkBase:
                                          versioned=versioned))
 
     # ---- groups
+    _SYNC = False
+
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        era = _ERA_METHODS.get(name)
+        if era is not None:  # request authentication on the client, loaded on first use
+            import importlib
+            mixin = getattr(importlib.import_module(era[0]), era[2] if self._SYNC else era[1])
+            return getattr(mixin, name).__get__(self, type(self))
         from .table import groups
         ops = groups().get(name)
         if ops is None:
@@ -297,14 +319,20 @@ class _ClerkBase:
 
 
 class Clerk(_ClerkBase):
-    """Async Backend API client: every method returns a coroutine resolving to an :class:`ApiResponse`."""
+    """Async Backend API client: every method returns a coroutine resolving to an :class:`ApiResponse`.
+
+    Also ``await clerk.authenticate_request(request, **options)`` (handshake era) and
+    ``await clerk.auth_state(request=…)`` with the interstitial helpers (0.x era), using this client's keys."""
 
     def _drive(self, core):
         return run_async(core, self._runtime)
 
 
 class SyncClerk(_ClerkBase):
-    """Sync Backend API client (``clerk_edge.sync.Clerk``): every method returns an :class:`ApiResponse`."""
+    """Sync Backend API client (``clerk_edge.sync.Clerk``): every method returns an :class:`ApiResponse`;
+    ``authenticate_request`` and ``auth_state`` block too."""
+
+    _SYNC = True
 
     def _drive(self, core):
         return run_sync(core, self._runtime)

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import AuthenticateRequestOptions
-
 __all__ = ["HandshakeMixin", "SyncHandshakeMixin", "attach", "merged_options"]
 
-_OPTION_NAMES = tuple(AuthenticateRequestOptions.__dataclass_fields__) + ("fetch", "crypto", "clock")
 _BUILD_ONLY = ("api_url", "api_version")
 
 
 def merged_options(client: Any, call_time: dict) -> dict:
     from ..interstitial.mixin import client_defaults
+    from .context import AuthenticateRequestOptions  # lazily: the REST client imports this module
+    _OPTION_NAMES = tuple(AuthenticateRequestOptions.__dataclass_fields__) + ("fetch", "crypto", "clock")
     build = {k: v for k, v in client_defaults(client).items() if k in _OPTION_NAMES}
     extra = getattr(client, "options", None)
     if isinstance(extra, dict):
