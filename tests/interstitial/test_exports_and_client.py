@@ -80,3 +80,14 @@ def test_import_is_cheap():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_the_shipped_client_has_the_methods():
+    clerk = clerk_edge.Clerk(secret_key=SK, publishable_key=PK, jwt_key=rsa_key().public_pem(), clock=lambda: IAT,
+                             env={})
+    state = run(clerk.auth_state(header_token=sign()))
+    assert state.is_signed_in and state.publishable_key == PK
+    assert clerk.debug_auth_state(state)["is_signed_in"] is True
+    assert clerk.remote_public_interstitial_url().startswith("https://api.clerk.com/v1/public/interstitial?")
+    assert "clerk.example.com" in clerk.local_interstitial()
+    assert callable(clerk_edge.sync.Clerk(secret_key=SK).auth_state)
