@@ -60,7 +60,7 @@ class ClientConfig:
 
 
 def call_core(op: Operation, args: tuple, kwargs: dict, config: ClientConfig, secret_key: Optional[str] = None,
-              rand=None):
+              rand=None, deserialize: bool = True):
     """Core of one Backend API call: build, send (with retries inside the deadline), parse.
 
     Yields ``Now``/``Fetch``/``Sleep``; returns an :class:`ApiResponse`.  Bad arguments (unknown names, empty
@@ -70,7 +70,7 @@ def call_core(op: Operation, args: tuple, kwargs: dict, config: ClientConfig, se
     policy: RetryPolicy = config.retry
 
     def interpret(response, failure):
-        result = transport_failure(failure) if failure is not None else parse_response(response)
+        result = transport_failure(failure) if failure is not None else parse_response(response, deserialize=deserialize)
         retryable = failure is not None or policy.retryable_status(response.status)
         return result, retryable, result.retry_after
 
@@ -86,7 +86,7 @@ def config_for(secret_key: Optional[str], api_url: Optional[str] = None, api_ver
 
 
 def raw_call_core(method: str, path: str, config: ClientConfig, *, query: Optional[dict] = None, body: Any = None,
-                  secret_key: Optional[str] = None, versioned: bool = True):
+                  secret_key: Optional[str] = None, versioned: bool = True, deserialize: bool = True):
     """Core of a call to any endpoint by method and path — the table-free twin of :func:`call_core`, with the
     same encoding, retries and :class:`ApiResponse` result.  Request authentication uses it for the few calls
     it makes (handshake payload, refresh, session tokens, machine-token verification, resource loading)."""
@@ -109,7 +109,7 @@ def raw_call_core(method: str, path: str, config: ClientConfig, *, query: Option
         (snake_case(k), "any", isinstance(v, (list, tuple)), True) for k, v in query.items()), body_kind,
         tuple(snake_case(k) for k in body) if isinstance(body, dict) else (), (), True, versioned, None, True,
         False)
-    return (yield from call_core(op, (), kwargs, config, secret_key))
+    return (yield from call_core(op, (), kwargs, config, secret_key, deserialize=deserialize))
 
 
 class _Method:

@@ -3,13 +3,9 @@ tokens, machine-token verification), as cores.  Kept here so the handshake does 
 full REST client; the wire format matches ``@clerk/backend``'s ``api/request.ts``."""
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
-from .._version import __version__
-from ..fetch import HttpRequest
-from ..runner import Fetch
-from .context import SUPPORTED_BAPI_VERSION
+from ..errors import FetchError
 
 __all__ = ["BapiError", "bapi_core"]
 
@@ -23,41 +19,18 @@ class BapiError(Exception):
         self.errors = errors
 
 
-def _qs(query: dict) -> str:
-    from .url import form_encode
-    parts = []
-    for k, v in query.items():
-        if v is None:
-            continue
-        if isinstance(v, bool):
-            v = "true" if v else "false"
-        parts.append(f"{form_encode(k)}={form_encode(str(v))}")
-    return "&".join(parts)
-
-
 def bapi_core(method: str, path: str, *, api_url: str, api_version: Optional[str], bearer: Optional[str],
               query: Optional[dict] = None, body: Any = None, with_version: bool = True):
     """Core: the parsed JSON body (``None`` for 204).  Raises :class:`BapiError` on non-2xx and
-    lets :class:`clerk_edge.errors.FetchError` through."""
-    base = (api_url or "https://api.clerk.com").rstrip("/")
-    url = base + (f"/{api_version or 'v1'}" if with_version else "") + path
-    if query:
-        q = _qs(query)
-        if q:
-            url += "?" + q
-    headers = {"Clerk-API-Version": SUPPORTED_BAPI_VERSION, "User-Agent": f"clerk_edge/{__version__}",
-               "Content-Type": "application/json"}
-    if bearer:
-        headers["Authorization"] = f"Bearer {bearer}"
-    data = json.dumps(body).encode("utf-8") if body is not None else None
-    response = yield Fetch(HttpRequest(method, url, headers, data))
-    if response.status == 204:
-        return None
-    try:
-        parsed = response.json() if response.body else None
-    except ValueError:
-        parsed = None
-    if not response.ok:
-        errors = parsed.get("errors") if isinstance(parsed, dict) and isinstance(parsed.get("errors"), list) else []
-        raise BapiError(response.status, errors)
-    return parsed
+    :class:`clerk_edge.errors.FetchError` when no answer came.  The request is built and sent by the
+    REST client's own core (same encoding and headers; no retries: these calls sit on a request path)."""
+    from ..api.client import config_for, raw_call_core
+    res = yield from raw_call_core(method, path, config_for(bearer, api_url, api_version), query=query, body=body,
+                                   versioned=with_version, deserialize=False)
+    if not res.errors:
+        return res.data
+    if res.status is None:  # a transport failure
+        first = res.errors[0]
+        raise FetchError(first.message, kind=(first.meta or {}).get("kind", "other"))
+    # the client adds one "unexpected_response" entry when the body had no errors[]; Clerk's callers see []
+    raise BapiError(res.status, [e.to_dict() for e in res.errors if e.code != "unexpected_response"])
