@@ -47,9 +47,13 @@ _EXPORTS = {
     "remote_public_interstitial": "clerk_edge.interstitial",
     "remote_private_interstitial": "clerk_edge.interstitial",
     "AuthState": "clerk_edge.interstitial",
+    "AuthStateOptionsError": "clerk_edge.interstitial",
+    "HasParametersError": "clerk_edge.interstitial",
     # handshake era (current) request authentication
     "authenticate_request": "clerk_edge.handshake",
     "RequestState": "clerk_edge.handshake",
+    "AuthenticateRequestOptions": "clerk_edge.handshake",
+    "apply_headers": "clerk_edge.adapters.headers",
     "verify_webhook": "clerk_edge.webhooks",
     "WebhookVerificationError": "clerk_edge.webhooks",
     # auth objects
