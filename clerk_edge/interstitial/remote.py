@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..errors import FetchError, TokenVerificationError, TokenVerificationErrorAction as Action, \
     TokenVerificationErrorReason as Reason
-from ..runner import Fetch, Sleep
+from ..fetch.retry import RetryPolicy, send_core
 from .context import DEFAULT_API_URL, AuthStateOptionsError
 from .instance import clerk_js_major_or_tag, is_dev_or_staging_url
 from .page import _frontend_api
@@ -73,23 +73,25 @@ def _failed(url: str, status) -> TokenVerificationError:
                                   Action.CONTACT_SUPPORT)
 
 
+#: 0.38's ``callWithRetry``: 5 attempts, waits of 200, 400, 800 and 1600 ms (transport errors and 5xx)
+REMOTE_RETRY = RetryPolicy(max_attempts=MAX_ATTEMPTS, base_delay=0.2, max_delay=1.6, jitter=False, deadline=30.0,
+                           retry_statuses=frozenset())
+
+
 def _get_with_retry_core(url: str, headers: dict):
     from ..fetch import HttpRequest
-    response = None
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            response = yield Fetch(HttpRequest("GET", url, headers))
-        except FetchError:
-            if attempt >= MAX_ATTEMPTS:
-                raise
-            response = None
-        else:
-            if response.status < 500 or attempt >= MAX_ATTEMPTS:
-                break
-        yield Sleep((2 ** attempt * 100) / 1000.0)
-    if not response.ok:
-        raise _failed(url, response.status)
-    return response.text()
+
+    def interpret(response, failure):
+        if failure is not None:
+            return failure, True, None
+        return response, response.status >= 500, None
+
+    result = yield from send_core(HttpRequest("GET", url, headers), REMOTE_RETRY, interpret)
+    if isinstance(result, FetchError):
+        raise result
+    if not result.ok:
+        raise _failed(url, result.status)
+    return result.text()
 
 
 def public_interstitial_core(url: str, user_agent: Optional[str] = None):

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from .._version import __version__
 from ..errors import ClerkEdgeError
-from ..runner import Fetch, Gather
+from ..runner import Gather
 
 __all__ = ["BackendApiError", "bapi_request_core", "load_resources_core", "USER_AGENT", "join_url"]
 
@@ -41,25 +41,19 @@ def join_url(api_url: str, *parts: str) -> str:
 
 def bapi_request_core(method: str, path: str, *, secret_key: str, api_url: str, api_version: str,
                       user_agent: Optional[str] = None, body: Optional[dict] = None):
-    """Core: the decoded JSON body of ``{method} {api_url}/{api_version}/{path}``."""
-    import json
-    from ..fetch import HttpRequest
+    """Core: the decoded JSON body of ``{method} {api_url}/{api_version}/{path}``, sent by the REST
+    client's own core (one request builder and parser for every Backend API call)."""
+    from ..api.client import config_for, raw_call_core
+    config = config_for(secret_key, api_url, api_version, user_agent=user_agent or USER_AGENT)
+    res = yield from raw_call_core(method, "/" + path.lstrip("/"), config, body=body, deserialize=False)
+    if not res.errors:
+        return res.data
+    first = res.errors[0]
+    message = first.long_message or first.message or f"HTTP {res.status}"
     url = join_url(api_url, api_version, path)
-    headers = {"Authorization": f"Bearer {secret_key}", "Content-Type": "application/json",
-               "User-Agent": user_agent or USER_AGENT}
-    data = json.dumps(body).encode() if body is not None else None
-    response = yield Fetch(HttpRequest(method, url, headers, data))
-    try:
-        payload: Any = response.json() if response.body else None
-    except ValueError:
-        payload = None
-    if not response.ok:
-        errors = payload.get("errors") if isinstance(payload, dict) and isinstance(payload.get("errors"), list) else []
-        first = errors[0] if errors and isinstance(errors[0], dict) else {}
-        message = first.get("long_message") or first.get("message") or f"HTTP {response.status}"
-        raise BackendApiError(f"{method} {url} failed: {message} (status={response.status})", response.status,
-                              errors, url)
-    return payload
+    raise BackendApiError(f"{method} {url} failed: {message} (status={res.status})", res.status or 0,
+                          [e.to_dict() for e in res.errors if e.code not in ("unexpected_response", "unexpected_error")],
+                          url)
 
 
 def _optional(core_or_none):
