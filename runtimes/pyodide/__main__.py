@@ -38,6 +38,9 @@ def main(argv=None) -> int:
             return 2
         env = dict(os.environ, CLERK_EDGE_MOCK_SERVER_URL=url)
         cmd = ["node", *node_flags(), RUNNER, "--pyodide", pdir, "--wheels", WHEELS, "--project", ROOT]
+        shared = os.environ.get("CLERK_EDGE_SHARED_DIR") or os.path.join(os.path.dirname(ROOT), "shared")
+        if os.path.isdir(shared):
+            cmd += ["--shared", shared]
         if env.get("CLERK_EDGE_MATRIX_REPORT"):
             cmd += ["--report", env["CLERK_EDGE_MATRIX_REPORT"]]
         return subprocess.call(cmd + ["--", *args], cwd=ROOT, env=env)

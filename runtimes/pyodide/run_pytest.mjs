@@ -1,9 +1,11 @@
 // Run pytest *inside* Pyodide under Node, offline, on the project's own test files.
 //
 //   node --experimental-wasm-stack-switching run_pytest.mjs --pyodide <node_modules/pyodide-x dir>
-//        --wheels <dir of pure wheels> --project <repo root> [--report <host json path>] -- <pytest args>
+//        --wheels <dir of pure wheels> --project <repo root> [--shared <dir>] [--report <host json path>]
+//        -- <pytest args>
 //
-// * the repo is mounted with NODEFS at /project (tests and clerk_edge read straight from the tree);
+// * the repo is mounted with NODEFS at /project (tests and clerk_edge read straight from the tree), the
+//   shared reference folder (Wycheproof vectors, the OpenAPI spec) at /shared;
 // * every *.whl in the wheel dir is zipimported (pytest, pluggy, hypothesis, ...);
 // * CLERK_EDGE_* / HYPOTHESIS_* variables of this process are copied into Python's os.environ
 //   (the host harness passes CLERK_EDGE_MOCK_SERVER_URL so `mock_server` is driven remotely);
@@ -29,11 +31,15 @@ const bootMs = performance.now() - t0;
 const mount = (host, at) => { py.FS.mkdirTree(at); py.FS.mount(py.FS.filesystems.NODEFS, { root: path.resolve(host) }, at); };
 mount(opts.wheels, "/wheels");
 mount(opts.project, "/project");
-// ../shared (reference data such as the Wycheproof vectors) is read at test time, never copied in
-const shared = path.resolve(opts.project, "..", "shared");
-if (fs.existsSync(shared)) mount(shared, "/shared");
 const env = {};
 for (const [k, v] of Object.entries(process.env)) if (/^(CLERK_EDGE_|HYPOTHESIS_|CLERK_)/.test(k)) env[k] = v;
+// the read-only reference data (Wycheproof vectors, the OpenAPI spec): --shared (the harness passes
+// $CLERK_EDGE_SHARED_DIR) or ../shared next to the repo; read at test time, never copied in
+const shared = path.resolve(opts.shared || path.join(opts.project, "..", "shared"));
+if (fs.existsSync(shared)) {
+  mount(shared, "/shared");
+  env.CLERK_EDGE_SHARED_DIR = "/shared";
+}
 if (opts.report) {
   fs.mkdirSync(path.dirname(path.resolve(opts.report)), { recursive: true });
   mount(path.dirname(path.resolve(opts.report)), "/report");
