@@ -279,6 +279,11 @@ def main(argv=None) -> int:
     results = run_all(tiers, prefix, jobs)
     total = time.perf_counter() - t_start
     print("\n" + table(results, total), flush=True)
+    metrics = [(r.tier.name, k, v) for r in results for k, v in (r.counts.get("metrics") or {}).items()]
+    if metrics:
+        print("\nmeasured:", flush=True)
+        for name, k, v in metrics:
+            print(f"  {name:<26} {k}: {v}", flush=True)
     failed = [r.tier.name for r in results if r.status == "FAILED"]
     if failed:
         print(f"\nFAILED tiers: {', '.join(failed)}", flush=True)

@@ -14,6 +14,16 @@ import time
 import pytest
 
 _T0 = time.time()
+_METRICS: dict = {}
+
+
+def metric(config, name: str, value: str) -> None:
+    """Record a measured figure (cold start, boot time …): shown in the terminal at once and listed
+    under the matrix table.  ``config`` is pytest's config (``request.config``/``pytestconfig``)."""
+    _METRICS[name] = value
+    reporter = config.pluginmanager.get_plugin("terminalreporter") if config is not None else None
+    if reporter is not None:
+        reporter.write_line(f"[metric] {name}: {value}")
 
 
 def _unavailable() -> set:
@@ -61,6 +71,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not path:
         return
     stats = terminalreporter.stats
+    if os.environ.get("CLERK_EDGE_PYODIDE_BOOT_MS"):
+        import sys
+        _METRICS[f"loadPyodide (Python {sys.version.split()[0]})"] = os.environ["CLERK_EDGE_PYODIDE_BOOT_MS"] + " ms"
     counts = {
         "passed": len([r for r in stats.get("passed", []) if getattr(r, "when", "call") == "call"]),
         "failed": len(stats.get("failed", [])),
@@ -70,6 +83,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         "xpassed": len(stats.get("xpassed", [])),
         "exitstatus": int(exitstatus),
         "seconds": round(time.time() - _T0, 2),
+        "metrics": dict(_METRICS),
     }
     with open(path, "w") as fh:
         json.dump(counts, fh)

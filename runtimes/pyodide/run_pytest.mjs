@@ -45,6 +45,7 @@ if (opts.report) {
   mount(path.dirname(path.resolve(opts.report)), "/report");
   env.CLERK_EDGE_MATRIX_REPORT = "/report/" + path.basename(opts.report);
 }
+env.CLERK_EDGE_PYODIDE_BOOT_MS = bootMs.toFixed(0);   // reported under the matrix table
 py.globals.set("ENV", py.toPy(env));
 // pytest-timeout cannot arm a timer in Pyodide (no signal.setitimer, no threads): switch it off there;
 // the host harness bounds the whole run instead.

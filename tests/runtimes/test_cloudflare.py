@@ -24,7 +24,7 @@ from tests.support.mock_server import MockServer  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def worker():
+def worker(pytestconfig):
     api = MockServer()
     api.on("GET", "/v1/jwks", json={"keys": [keys.key().public_jwk()]})
     port = wd.free_port()
@@ -47,7 +47,8 @@ def worker():
                 if time.perf_counter() - t0 > 90:
                     pytest.fail(f"python_workers did not answer: {open(log_path).read()[-3000:]}")
                 time.sleep(0.2)
-        print(f"\n[cloudflare] python_workers first response after {time.perf_counter() - t0:.2f}s")
+        from runtimes.report_plugin import metric
+        metric(pytestconfig, "python_workers first response", f"{time.perf_counter() - t0:.2f} s")
         yield url
     finally:
         proc.terminate()

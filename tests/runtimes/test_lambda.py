@@ -27,6 +27,11 @@ SECRET = "sk_test_lambdaTierSecretKey0123456789"
 ALL = sorted(KINDS)
 
 
+def _metric(config, name, value):
+    from runtimes.report_plugin import metric
+    metric(config, name, value)
+
+
 @pytest.fixture(scope="module")
 def clerk_api():
     server = MockServer()
@@ -42,14 +47,14 @@ def api():
 
 
 @pytest.fixture(scope="module")
-def protected(api, clerk_api):
+def protected(api, clerk_api, pytestconfig):
     t0 = time.perf_counter()
     proc = api.spawn("app.protected", TASK, env={"CLERK_SECRET_KEY": SECRET, "CLERK_API_URL": clerk_api.url,
                                                  "PYTHONPATH": ROOT})
     first = api.invoke(with_token("http_api_v2", keys.valid_token()))
     cold = time.perf_counter() - t0
     assert first.kind == "response", (first, api.stop(proc))
-    print(f"\n[lambda] cold start (spawn awslambdaric -> first response, JWKS fetch included): {cold * 1000:.0f} ms")
+    _metric(pytestconfig, "cold start (spawn awslambdaric -> first response, JWKS fetch included)", f"{cold * 1000:.0f} ms")
     yield proc
     out = api.stop(proc)
     assert "Traceback" not in out, out
@@ -104,14 +109,14 @@ def test_jwks_fetched_over_http_with_the_secret_key_and_cached(api, protected, c
     assert clerk_api.count("/v1/jwks") == before  # warm invocations reuse the cached JWKS
 
 
-def test_warm_invocations_are_fast(api, protected):
+def test_warm_invocations_are_fast(api, protected, pytestconfig):
     times = []
     for _ in range(20):
         out = api.invoke(with_token("http_api_v2", keys.valid_token()))
         assert out.body["statusCode"] == 200
         times.append(out.seconds)
     median = statistics.median(times)
-    print(f"\n[lambda] warm invoke median {median * 1000:.2f} ms (verify + runtime round trip)")
+    _metric(pytestconfig, "warm invoke median (verify + runtime round trip)", f"{median * 1000:.2f} ms")
     assert median < 0.5
 
 

@@ -78,7 +78,7 @@ def clerk_api():
 
 
 @pytest.fixture(scope="module", params=sorted(wd.PYODIDE))
-def worker(request, clerk_api):
+def worker(request, clerk_api, pytestconfig):
     version = request.param
     port = wd.free_port()
     bindings = {"CLERK_SECRET_KEY": SECRET, "CLERK_PUBLISHABLE_KEY": PUBLISHABLE, "CLERK_API_URL": clerk_api.url}
@@ -89,8 +89,9 @@ def worker(request, clerk_api):
     first = time.perf_counter() - t0
     assert status == 200, body
     info = json.loads(body)
-    print(f"\n[workerd] Pyodide {info['pyodide']} (Python {info['python']}): workerd up in "
-          f"{server.started_in:.2f}s, first Python response after {first:.2f}s (Pyodide boot {info['bootMs']} ms)")
+    from runtimes.report_plugin import metric
+    metric(pytestconfig, f"Pyodide {info['pyodide']} (Python {info['python']}) first Python response",
+           f"{first:.2f} s after workerd start (workerd up {server.started_in:.2f} s, Pyodide boot {info['bootMs']} ms)")
     server.version = version
     yield server
     server.stop()
