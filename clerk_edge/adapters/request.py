@@ -23,8 +23,9 @@ __all__ = ["RequestView", "to_request_view", "parse_cookies", "session_token"]
 
 
 def parse_cookies(header: Optional[str]) -> dict:
-    """Parse a ``Cookie`` header the way browsers send it: ``a=1; b=2``.  Values are URL-decoded;
-    the first occurrence of a name wins; malformed pairs are skipped, never raised on."""
+    """Parse a ``Cookie`` header the way browsers send it: ``a=1; b=2``.  Values are URL-decoded (kept
+    as sent when the escape is malformed, as Clerk's JS parser does); the first occurrence of a name
+    wins; malformed pairs are skipped, never raised on."""
     out: dict = {}
     if not header:
         return out
@@ -38,11 +39,28 @@ def parse_cookies(header: Optional[str]) -> dict:
             value = value[1:-1]
         if not name or name in out:
             continue
-        try:
-            out[name] = unquote(value)
-        except Exception:
-            out[name] = value
+        out[name] = _decode_cookie_value(value)
     return out
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _decode_cookie_value(value: str) -> str:
+    """Like the JS ``cookie`` parser Clerk uses (``decodeURIComponent`` in a try): a value with a
+    malformed ``%`` escape or invalid UTF-8 is kept as sent instead of being half-decoded."""
+    if "%" not in value:
+        return value
+    i = value.find("%")
+    while i != -1:
+        pair = value[i + 1:i + 3]
+        if len(pair) < 2 or pair[0] not in _HEX or pair[1] not in _HEX:
+            return value
+        i = value.find("%", i + 3)
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        return value
 
 
 @dataclass
@@ -132,7 +150,9 @@ def _from_object(req: Any) -> RequestView:
     headers = req.headers
     items: list = []
     try:
-        if hasattr(headers, "items") and callable(headers.items):
+        if hasattr(headers, "multi_items") and callable(headers.multi_items):  # httpx/Starlette: repeats kept
+            items = list(headers.multi_items())
+        elif hasattr(headers, "items") and callable(headers.items):
             items = list(headers.items())
         elif hasattr(headers, "entries"):  # JS Headers
             items = [(str(e[0]), str(e[1])) for e in headers.entries()]
@@ -144,7 +164,12 @@ def _from_object(req: Any) -> RequestView:
 
 def _from_wsgi(env: Mapping) -> RequestView:
     scheme = env.get("wsgi.url_scheme", "http")
-    host = env.get("HTTP_HOST") or f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
+    host = env.get("HTTP_HOST")
+    if not host:
+        port = str(env.get("SERVER_PORT") or "")
+        host = env.get("SERVER_NAME", "localhost")
+        if port and (scheme, port) not in (("http", "80"), ("https", "443")):
+            host = f"{host}:{port}"
     path = quote(env.get("SCRIPT_NAME", "") + env.get("PATH_INFO", ""), safe="/%:@!$&'()*+,;=-._~")
     qs = env.get("QUERY_STRING", "")
     url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
@@ -163,12 +188,17 @@ def _from_asgi(scope: Mapping) -> RequestView:
     host = headers.get("host")
     if not host:
         server = scope.get("server") or ("localhost", None)
-        host = server[0] if not server[1] else f"{server[0]}:{server[1]}"
-    path = scope.get("root_path", "") + scope.get("path", "/")
+        default = {"http": 80, "https": 443}.get(scheme)
+        host = server[0] if not server[1] or server[1] == default else f"{server[0]}:{server[1]}"
+    raw_path = scope.get("raw_path")
+    if isinstance(raw_path, bytes) and raw_path:  # as sent (still percent-encoded); `path` is decoded
+        path = scope.get("root_path", "") + raw_path.decode("latin-1").split("?", 1)[0]
+    else:
+        path = quote(scope.get("root_path", "") + scope.get("path", "/"), safe="/%:@!$&()*+,;=-._~")
     qs = scope.get("query_string", b"")
     if isinstance(qs, bytes):
         qs = qs.decode("latin-1")
-    url = f"{scheme}://{host}{quote(path, safe='/%:@!$&()*+,;=-._~')}" + (f"?{qs}" if qs else "")
+    url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
     return RequestView(scope.get("method", "GET"), url, headers)
 
 
