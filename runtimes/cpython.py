@@ -2,10 +2,11 @@
 
 The running interpreter (the project's ``.venv``) runs the whole suite with every dev extra.  Every
 other version gets its own venv under ``.cache/venvs/`` holding the pinned ``[dev]`` extras from
-pyproject.toml.  A pin that has no release for that interpreter (Python 3.10: starlette 1.x, fastapi,
-hypothesis >= 6.169) is left out — except the core test set (cryptography, pytest, pytest-timeout,
-hypothesis, pyyaml), which must install — and tests that fail only because that module is absent are
-reported as *skipped* with the reason (``runtimes.report_plugin``), never silently passed.  The package itself is not installed there: tests import ``clerk_edge``
+pyproject.toml; where a pin has no release for that interpreter, :data:`OVERRIDES` names the newest one
+that does (Python 3.10: hypothesis, starlette, fastapi).  A requirement that still cannot install is left
+out — except the core test set (cryptography, pytest, pytest-timeout, hypothesis, pyyaml), which must
+install — and tests that fail only because that module is absent are reported as *skipped* with the
+reason (``runtimes.report_plugin``), never silently passed.  The package itself is not installed there: tests import ``clerk_edge``
 from the tree (``PYTHONPATH`` = repo root), so no build step and no stray metadata per version.
 
 ``python -m runtimes.cpython`` lists what it found; ``python -m runtimes.cpython setup`` builds venvs.
@@ -24,8 +25,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENVS = os.path.join(ROOT, ".cache", "venvs")
 WANTED = ("3.10", "3.11", "3.12", "3.13")
 CORE_TEST_DEPS = ["cryptography", "pytest", "pytest-timeout", "hypothesis", "pyyaml"]
-# pins that cannot hold on an older interpreter (hypothesis >= 6.169 needs Python >= 3.11)
-OVERRIDES = {"3.10": {"hypothesis": "hypothesis==6.155.7"}}
+# pins that cannot hold on an older interpreter: the newest release that supports it, pinned
+# (hypothesis >= 6.169, starlette >= 1.8 and fastapi >= 0.162.6 need Python >= 3.11)
+OVERRIDES = {"3.10": {"hypothesis": "hypothesis==6.155.7", "starlette": "starlette==1.7.0",
+                      "fastapi": "fastapi==0.162.5"}}
 
 
 def _version_of(python: str):
