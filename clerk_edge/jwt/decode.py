@@ -1,7 +1,6 @@
 """``decode_jwt``: split, base64url-decode and JSON-parse a compact JWS.  Pure and synchronous."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import re
@@ -16,23 +15,35 @@ MSG_PARTS = "Invalid JWT form. A JWT consists of three parts separated by dots."
 MSG_DECODE = "Invalid JWT form. The header, payload, or signature could not be decoded."
 
 
-@dataclass(frozen=True)
 class RawJwt:
-    header: str
-    payload: str
-    signature: str
-    text: str
+    """The token's original base64url segments and its whole text."""
+
+    __slots__ = ("header", "payload", "signature", "text")
+
+    def __init__(self, header: str, payload: str, signature: str, text: str):
+        self.header, self.payload, self.signature, self.text = header, payload, signature, text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RawJwt) and self.text == other.text
+
+    __hash__ = None
 
     def __repr__(self) -> str:  # the raw token is a credential: never print it whole
         return f"RawJwt(text={self.text[:7]!r}…)"
 
 
-@dataclass(frozen=True)
 class Jwt:
-    header: dict
-    payload: dict
-    signature: bytes
-    raw: RawJwt
+    """A decoded (not verified) JWT: ``header`` and ``payload`` dicts, ``signature`` bytes, ``raw`` text."""
+
+    __slots__ = ("header", "payload", "signature", "raw")
+
+    def __init__(self, header: dict, payload: dict, signature: bytes, raw: RawJwt):
+        self.header, self.payload, self.signature, self.raw = header, payload, signature, raw
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Jwt) and self.raw == other.raw
+
+    __hash__ = None
 
     @property
     def signing_input(self) -> bytes:
