@@ -155,3 +155,34 @@ def test_missing_handler_function_is_an_init_error():
             assert err["errorType"] == "Runtime.HandlerNotFound"
         finally:
             a.stop(proc)
+
+
+def _other_interpreters():
+    """The matrix's per-version venvs that hold awslambdaric (Lambda's python3.10 … 3.13 runtimes)."""
+    from runtimes import cpython
+    out = []
+    for version in cpython.WANTED:
+        py = cpython.venv_python(version)
+        if os.path.exists(py) and os.path.isdir(os.path.join(os.path.dirname(os.path.dirname(py)), "lib")):
+            out.append(pytest.param(version, py, id=f"python{version}"))
+    return out or [pytest.param(None, None, marks=pytest.mark.skip(reason="no per-version venvs (run ./dev setup)"))]
+
+
+@pytest.mark.parametrize("version,python", _other_interpreters())
+def test_same_function_on_other_lambda_python_runtimes(version, python, clerk_api):
+    import subprocess
+    has_ric = subprocess.run([python, "-c", "import awslambdaric"], capture_output=True).returncode == 0
+    if not has_ric:
+        pytest.skip(f"awslambdaric not installed for Python {version}")
+    with RuntimeAPI(function_name=f"clerk-edge-py{version}") as a:
+        proc = a.spawn("app.protected", TASK, python=python,
+                       env={"CLERK_SECRET_KEY": SECRET, "CLERK_API_URL": clerk_api.url, "PYTHONPATH": ROOT,
+                            "AWS_EXECUTION_ENV": f"AWS_Lambda_python{version}"})
+        try:
+            ok = a.invoke(with_token("function_url", keys.valid_token(), "cookie"))
+            assert ok.kind == "response" and ok.body["statusCode"] == 200, (ok, a.stop(proc))
+            assert json.loads(ok.body["body"])["carrier"] == "cookie"
+            bad = a.invoke(with_token("apigw_rest_v1", keys.forged_token(), "header"))
+            assert json.loads(bad.body["body"])["reason"] == "token-invalid-signature"
+        finally:
+            a.stop(proc)
