@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from . import BINDING_NAMES, PYODIDE, Workerd, build, missing
+from . import BINDING_NAMES, BUILD_ROOT, PYODIDE, Workerd, build, missing
 
 
 def main(argv=None) -> int:
@@ -22,7 +22,10 @@ def main(argv=None) -> int:
         print(why, file=sys.stderr)
         return 2
     bindings = {k: os.environ[k] for k in BINDING_NAMES if os.environ.get(k)}
-    config = build(args.pyodide, bindings, args.port)
+    import signal
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop workerd on `kill` too, not only Ctrl-C
+    config = build(args.pyodide, bindings, args.port,
+                   out=os.path.join(BUILD_ROOT, f"serve-{args.pyodide}-{args.port}"))
     server = Workerd(config, args.port).start()
     print(f"workers_example on {server.url} (workerd + Pyodide {args.pyodide}); bindings: {sorted(bindings)}", flush=True)
     try:

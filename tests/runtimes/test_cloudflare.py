@@ -24,12 +24,12 @@ from tests.support.mock_server import MockServer  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def worker(pytestconfig):
+def worker(pytestconfig, tmp_path_factory):
     api = MockServer()
     api.on("GET", "/v1/jwks", json={"keys": [keys.key().public_jwk()]})
     port = wd.free_port()
     config = cloudflare.build({"CLERK_SECRET_KEY": SECRET, "CLERK_PUBLISHABLE_KEY": PUBLISHABLE,
-                               "CLERK_API_URL": api.url}, port)
+                               "CLERK_API_URL": api.url}, port, out=str(tmp_path_factory.mktemp("python-workers")))
     log_path = os.path.join(os.path.dirname(config), "workerd.log")
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cloudflare.serve_command(config), cwd=os.path.dirname(config),

@@ -78,23 +78,26 @@ def clerk_api():
 
 
 @pytest.fixture(scope="module", params=sorted(wd.PYODIDE))
-def worker(request, clerk_api, pytestconfig):
+def worker(request, clerk_api, pytestconfig, tmp_path_factory):
     version = request.param
     port = wd.free_port()
     bindings = {"CLERK_SECRET_KEY": SECRET, "CLERK_PUBLISHABLE_KEY": PUBLISHABLE, "CLERK_API_URL": clerk_api.url}
     t0 = time.perf_counter()
-    config = wd.build(version, bindings, port)
+    # a private build folder: concurrent runs (other tiers, other developers) never share a config
+    config = wd.build(version, bindings, port, out=str(tmp_path_factory.mktemp(f"workerd-{version}")))
     server = wd.Workerd(config, port).start(timeout=60)
-    status, _, body = get(server.url + "/__harness/version")
-    first = time.perf_counter() - t0
-    assert status == 200, body
-    info = json.loads(body)
-    from runtimes.report_plugin import metric
-    metric(pytestconfig, f"Pyodide {info['pyodide']} (Python {info['python']}) first Python response",
-           f"{first:.2f} s after workerd start (workerd up {server.started_in:.2f} s, Pyodide boot {info['bootMs']} ms)")
-    server.version = version
-    yield server
-    server.stop()
+    try:
+        status, _, body = get(server.url + "/__harness/version")
+        first = time.perf_counter() - t0
+        assert status == 200, body
+        info = json.loads(body)
+        from runtimes.report_plugin import metric
+        metric(pytestconfig, f"Pyodide {info['pyodide']} (Python {info['python']}) first Python response",
+               f"{first:.2f} s after workerd start (workerd up {server.started_in:.2f} s, Pyodide boot {info['bootMs']} ms)")
+        server.version = version
+        yield server
+    finally:
+        server.stop()
     assert "Uncaught" not in server.log(), server.log()
 
 
