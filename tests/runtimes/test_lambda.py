@@ -51,12 +51,15 @@ def protected(api, clerk_api, pytestconfig):
     t0 = time.perf_counter()
     proc = api.spawn("app.protected", TASK, env={"CLERK_SECRET_KEY": SECRET, "CLERK_API_URL": clerk_api.url,
                                                  "PYTHONPATH": ROOT})
-    first = api.invoke(with_token("http_api_v2", keys.valid_token()))
-    cold = time.perf_counter() - t0
-    assert first.kind == "response", (first, api.stop(proc))
-    _metric(pytestconfig, "cold start (spawn awslambdaric -> first response, JWKS fetch included)", f"{cold * 1000:.0f} ms")
-    yield proc
-    out = api.stop(proc)
+    try:
+        first = api.invoke(with_token("http_api_v2", keys.valid_token()))
+        cold = time.perf_counter() - t0
+        assert first.kind == "response", first
+        _metric(pytestconfig, "cold start (spawn awslambdaric -> first response, JWKS fetch included)",
+                f"{cold * 1000:.0f} ms")
+        yield proc
+    finally:
+        out = api.stop(proc)
     assert "Traceback" not in out, out
 
 
