@@ -223,3 +223,48 @@ def test_authenticate_expired_cookie_on_a_page_load_redirects_to_handshake(worke
     assert status == 307, (status, headers)
     assert lower["location"].startswith(f"https://{FAPI}/v1/client/handshake?")
     assert lower["x-clerk-auth-status"] == "handshake"
+
+
+# --- other binding setups (one extra boot each) -------------------------------------------------
+
+def _closed_port() -> int:
+    return wd.free_port()  # bound then released: nothing listens there
+
+
+@pytest.fixture(scope="module")
+def worker_with(tmp_path_factory):
+    started = []
+
+    def start(version, bindings):
+        port = wd.free_port()
+        config = wd.build(version, bindings, port, out=str(tmp_path_factory.mktemp(f"workerd-{version}-variant")))
+        server = wd.Workerd(config, port).start(timeout=60)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_networkless_verification_with_the_jwt_key_binding(worker_with):
+    """CLERK_JWT_KEY set: no JWKS fetch at all (the API URL points at a closed port)."""
+    server = worker_with("314.0.6", {"CLERK_JWT_KEY": keys.key().public_pem(), "CLERK_SECRET_KEY": SECRET,
+                                     "CLERK_API_URL": f"http://127.0.0.1:{_closed_port()}"})
+    ok = get(server.url + "/me", {"Authorization": f"Bearer {keys.valid_token()}"})
+    assert ok[0] == 200, ok
+    assert body_json(ok)["user_id"] == "user_2GIpXOEpVyJw51rkZn9Kmnc6Sxr"
+    bad = body_json(get(server.url + "/me", {"Cookie": f"__session={keys.forged_token()}"}))
+    assert bad["reason"] == "token-invalid-signature"
+
+
+def test_unreachable_jwks_is_a_typed_401_not_a_crash(worker_with):
+    """workerd's fetch to a refused port → FetchError(kind='connection') → jwk-remote-failed-to-load."""
+    server = worker_with("0.28.2", {"CLERK_SECRET_KEY": SECRET, "CLERK_API_URL": f"http://127.0.0.1:{_closed_port()}"})
+    t0 = time.perf_counter()
+    resp = get(server.url + "/me", {"Authorization": f"Bearer {keys.valid_token()}"})
+    assert resp[0] == 401, resp
+    out = body_json(resp)
+    assert out["reason"] == "jwk-remote-failed-to-load"
+    assert SECRET not in json.dumps(out)
+    assert time.perf_counter() - t0 < 30  # retries stay inside their deadline
