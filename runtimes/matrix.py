@@ -40,7 +40,7 @@ _PRINT_LOCK = __import__("threading").Lock()
 def say(*args) -> None:
     with _PRINT_LOCK:
         print(*args, flush=True)
-TIER_TIMEOUT = float(os.environ.get("CLERK_EDGE_TIER_TIMEOUT", "900"))
+TIER_TIMEOUT = float(os.environ.get("CLERK_EDGE_TIER_TIMEOUT", "600"))  # a hung tier fails, the run ends
 CORE_ARGS = ["tests", "--ignore=tests/runtimes", "-p", "runtimes.report_plugin", "-q"]
 
 
