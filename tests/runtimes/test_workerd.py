@@ -268,3 +268,27 @@ def test_unreachable_jwks_is_a_typed_401_not_a_crash(worker_with):
     assert out["reason"] == "jwk-remote-failed-to-load"
     assert SECRET not in json.dumps(out)
     assert time.perf_counter() - t0 < 30  # retries stay inside their deadline
+
+
+# --- the demo tour, end to end, against the Worker in workerd -------------------------------------
+
+@pytest.mark.parametrize("version", sorted(wd.PYODIDE))
+def test_demo_tour_with_a_handshake_round_trip_in_workerd(worker_with, version):
+    """The same scripted tour `./dev demo` runs on CPython, now against workerd + Pyodide + the real SDK:
+    a loopback Clerk instance (Backend API, JWKS and the Frontend API handshake endpoint) on the host, the
+    Worker reaching it through workerd's fetch, and a browser-like client following the handshake
+    redirects until it is signed in."""
+    import io
+    LocalClerk = pytest.importorskip("clerk_edge.testing.instance").LocalClerk
+    from clerk_edge.testing.demo import run_tour
+    with LocalClerk() as clerk:
+        server = worker_with(version, {"CLERK_SECRET_KEY": clerk.secret_key,
+                                       "CLERK_PUBLISHABLE_KEY": clerk.publishable_key,
+                                       "CLERK_API_URL": clerk.api_url})
+        out = io.StringIO()
+        steps = run_tour(clerk, server.url, out)
+    failed = [f"{s.title}: {s.status} (expected {s.expected})" for s in steps if not s.ok]
+    assert steps and not failed, "\n".join(failed) + "\n" + out.getvalue()[-4000:]
+    handshake = [s for s in steps if "handshake redirect" in s.title]
+    assert handshake and len(handshake[0].exchanges) >= 3  # app -> Clerk FAPI -> app (-> app), really redirected
+    assert handshake[0].exchanges[0].status == 307
