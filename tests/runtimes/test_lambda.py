@@ -189,3 +189,36 @@ def test_same_function_on_other_lambda_python_runtimes(version, python, clerk_ap
             assert json.loads(bad.body["body"])["reason"] == "token-invalid-signature"
         finally:
             a.stop(proc)
+
+
+def test_authenticate_request_in_lambda_with_a_loopback_clerk():
+    """Handshake-era authentication inside the real runtime loop, against a loopback Clerk instance."""
+    LocalClerk = pytest.importorskip("clerk_edge.testing.instance").LocalClerk
+    with LocalClerk() as clerk, RuntimeAPI(function_name="clerk-edge-authenticate") as a:
+        env = {k: v for k, v in clerk.env().items() if k != "CLERK_JWT_KEY"}
+        proc = a.spawn("app.authenticate", TASK, env=dict(env, PYTHONPATH=ROOT))
+        try:
+            user = clerk.create_user(email_address="ada@example.com")
+            session = clerk.sign_in(user["id"])
+            good = clerk.mint_session_token(session_id=session["id"])
+            ok = a.invoke(with_token("http_api_v2", good, "header"))
+            assert ok.kind == "response" and ok.body["statusCode"] == 200, ok
+            assert json.loads(ok.body["body"]) == {"status": "signed-in", "reason": None, "user_id": user["id"]}
+
+            forged = a.invoke(with_token("apigw_rest_v1", clerk.mint_session_token(session_id=session["id"], forged=True)))
+            assert forged.body["statusCode"] == 401
+            assert json.loads(forged.body["body"])["reason"] == "token-invalid-signature"
+            assert forged.body["headers"]["x-clerk-auth-status"] == "signed-out"
+
+            expired = clerk.mint_session_token(session_id=session["id"], expired=True)
+            page = load("function_url")
+            page["requestContext"]["http"]["method"] = "GET"
+            page["headers"].update({"sec-fetch-dest": "document", "accept": "text/html",
+                                    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"})
+            page["body"], page["isBase64Encoded"] = None, False
+            page["cookies"] = [c.strip() for c in clerk.cookies_for(expired).split(";")]
+            hs = a.invoke(page)
+            assert hs.body["statusCode"] == 307, hs
+            assert hs.body["headers"]["location"].startswith(f"https://{clerk.frontend_api}/v1/client/handshake?")
+        finally:
+            a.stop(proc)

@@ -27,3 +27,19 @@ def public(event, context):
 
 def explode(event, context):
     raise ValueError("handler exploded")
+
+
+def authenticate(event, context):
+    """Today's request authentication (handshake era) in Lambda: `authenticate_request` on the event,
+    Clerk's headers applied to the result; a handshake becomes a 307."""
+    import clerk_edge.sync as clerk
+    state = clerk.authenticate_request(request_view(event), secret_key=os.environ.get("CLERK_SECRET_KEY"),
+                                       publishable_key=os.environ.get("CLERK_PUBLISHABLE_KEY"),
+                                       api_url=os.environ.get("CLERK_API_URL"))
+    headers = list(state.headers.items()) if state.headers is not None else []
+    if state.status == "handshake":
+        return lambda_result(event, 307, None, headers)
+    auth = state.to_auth()
+    return lambda_result(event, 200 if state.status == "signed-in" else 401,
+                         {"status": state.status, "reason": state.reason,
+                          "user_id": getattr(auth, "user_id", None)}, headers)
