@@ -10,9 +10,11 @@
     def me():
         return {"user_id": get_auth().user_id}
 
-The middleware runs :func:`clerk_edge.sync.authenticate_request` on every request: a ``handshake`` state is answered
-with a redirect carrying the state's headers; otherwise the auth object is stored in ``environ["clerk.auth"]``
-(and the request state in ``environ["clerk.request_state"]``).  ``require_auth=True`` on the middleware answers 401
+The middleware runs :func:`clerk_edge.sync.authenticate_request` on every request: a ``handshake`` state (or any
+state whose headers carry a Location: a handshake resolved on a development instance) is answered with a 307
+carrying the state's headers; otherwise the auth object is stored in ``environ["clerk.auth"]`` (and the request
+state in ``environ["clerk.request_state"]``) and the state's headers (the cookies of a resolved handshake,
+``x-clerk-auth-*``) are added to the app's response.  ``require_auth=True`` on the middleware answers 401
 JSON for signed-out requests.  The decorator works with or without the middleware (``@require_auth(**options)``
 authenticates by itself when the middleware is absent).
 """
@@ -21,6 +23,8 @@ from __future__ import annotations
 import functools
 import json
 from typing import Any, Callable, Iterable, List, Optional, Tuple
+
+from .headers import redirect_headers
 
 __all__ = ["ClerkWSGIMiddleware", "require_auth", "get_auth", "get_request_state"]
 
@@ -61,8 +65,9 @@ class ClerkWSGIMiddleware:
 
     def __call__(self, environ, start_response):
         state = _authenticate(environ, self.options)
-        if state.status == "handshake":
-            start_response(_REASONS[307], _items(state.headers) + [("Content-Length", "0")])
+        redirect = redirect_headers(state)
+        if redirect is not None:
+            start_response(_REASONS[307], redirect + [("Content-Length", "0")])
             return [b""]
         path = environ.get("PATH_INFO", "/")
         if self.require_auth and state.status != "signed-in" and not (self.public_paths and path.startswith(self.public_paths)):
@@ -70,7 +75,14 @@ class ClerkWSGIMiddleware:
             start_response(_REASONS[401], [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
                            + _debug(state))
             return [body]
-        return self.app(environ, start_response)
+        extra = _items(state.headers)
+        if not extra:
+            return self.app(environ, start_response)
+
+        def start_with_headers(status, headers, exc_info=None):
+            return start_response(status, list(headers) + extra, exc_info)
+
+        return self.app(environ, start_with_headers)
 
 
 def get_request_state():
@@ -92,15 +104,25 @@ def require_auth(view: Optional[Callable] = None, **options: Any):
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            from flask import Response, request
+            from flask import Response, make_response, request
             state = request.environ.get(ENV_STATE)
-            if state is None:
+            own = state is None           # with the middleware, it redirects and adds the headers itself
+            if own:
                 state = _authenticate(request.environ, options)
-            if state.status == "handshake":
-                return Response(b"", status=307, headers=_items(state.headers))
+            redirect = redirect_headers(state)
+            if redirect is not None:
+                return Response(b"", status=307, headers=redirect)
             if state.status != "signed-in":
                 return Response(_body(state), status=401, mimetype="application/json", headers=_debug(state))
-            return fn(*args, **kwargs)
+            if not own or not _items(state.headers):
+                return fn(*args, **kwargs)
+            response = make_response(fn(*args, **kwargs))
+            for name, value in _items(state.headers):
+                if name.lower() == "set-cookie":
+                    response.headers.add(name, value)
+                else:
+                    response.headers[name] = value
+            return response
         return wrapper
 
     return decorate(view) if view is not None else decorate

@@ -7,6 +7,10 @@ response of each runtime.  Several ``Set-Cookie`` headers stay separate everywhe
 * :func:`apply_to_js_response` — a Workers / JS ``Response`` (its ``headers.append``); returns it.
 * :func:`apply_headers` — dispatch on the target's shape.
 * :func:`handshake_response_parts` — ``(status, headers)`` for a handshake: 307 + the headers.
+* :func:`redirect_headers` — the one rule every framework adapter follows: redirect (307) when the state is a
+  handshake *or* its headers carry a Location (a handshake resolved on a development instance comes back
+  signed in with a Location that drops the handshake parameters); otherwise serve the request and add the
+  state's headers (the Set-Cookie of a resolved handshake, ``x-clerk-auth-*``) to the app's response.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from typing import Any, Iterable, List, Tuple
 from ..fetch import Headers
 
 __all__ = ["apply_headers", "apply_to_lambda_result", "apply_to_header_list", "apply_to_js_response",
-           "header_items", "handshake_response_parts"]
+           "header_items", "handshake_response_parts", "redirect_headers"]
 
 _SINGLE = ("location", "cache-control", "x-clerk-auth-status", "x-clerk-auth-reason", "x-clerk-auth-message",
            "access-control-allow-origin", "access-control-allow-credentials")
@@ -117,3 +121,13 @@ def apply_headers(target: Any, source: Any) -> Any:
 def handshake_response_parts(state: Any) -> Tuple[int, List[Tuple[str, str]]]:
     """``(307, headers)`` for a handshake state — what every runtime should answer with."""
     return 307, header_items(state)
+
+
+def redirect_headers(state: Any):
+    """The headers of the 307 that ``state`` asks for, or ``None`` when the request should be served
+    (then copy ``state.headers`` onto the app's response: they may carry the cookies of a resolved handshake)."""
+    headers = getattr(state, "headers", None)
+    items = [] if headers is None else header_items(headers)
+    if getattr(state, "status", None) == "handshake" or any(k.lower() == "location" for k, _ in items):
+        return items
+    return None

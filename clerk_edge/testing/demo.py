@@ -39,6 +39,7 @@ def builtin_app():
     class Default(WorkerEntrypoint):
         async def fetch(self, request):
             import clerk_edge
+            from clerk_edge.adapters.headers import redirect_headers
             from clerk_edge.adapters.request import session_token, to_request_view
             from clerk_edge.env import get_env
 
@@ -71,8 +72,9 @@ def builtin_app():
                     "user_id": getattr(auth, "user_id", None), "session_id": getattr(auth, "session_id", None)}
             if path == "/auth-state":
                 return Response.from_json(body, headers=headers)
-            if state.status == "handshake":
-                return Response(None, status=307, headers=headers)
+            redirect = redirect_headers(state)
+            if redirect is not None:
+                return Response(None, status=307, headers=redirect)
             return Response.from_json(body, status=200 if state.status == "signed-in" else 401, headers=headers)
 
     return Default

@@ -158,3 +158,84 @@ def test_flask_middleware_require_auth(prod_clerk):
     client = _flask_app(prod_clerk, True, require_auth=True).test_client(use_cookies=False)
     r = client.get("/open")
     assert r.status_code == 401 and r.get_json()["reason"] == "session-token-and-uat-missing"
+
+
+# ---------------------------------------------------------------- a whole handshake round trip through each adapter
+# After the Frontend API sends the browser back, the app resolves the handshake: the state is signed in and its
+# headers carry the session cookies (and, on development instances, a Location without the handshake
+# parameters).  Every adapter must hand those headers to the browser — a redirect when there is a Location,
+# otherwise on the app's own response — or the browser never gets its cookies and handshakes forever.
+def _fastapi_app(clerk):
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi import Depends, FastAPI
+
+    from clerk_edge.adapters.starlette import ClerkAuth
+
+    app = FastAPI()
+
+    @app.get("/me")
+    async def me(auth=Depends(ClerkAuth(**_options(clerk)))):
+        return {"user_id": auth.user_id}
+
+    return app
+
+
+def _client(kind, clerk):
+    if kind == "starlette-middleware":
+        from starlette.testclient import TestClient
+        return TestClient(_starlette_app(clerk, require_auth=True), base_url=APP, follow_redirects=False)
+    if kind == "fastapi-dependency":
+        from fastapi.testclient import TestClient
+        return TestClient(_fastapi_app(clerk), base_url=APP, follow_redirects=False)
+    return _flask_app(clerk, kind == "flask-middleware").test_client(use_cookies=False)
+
+
+def _json(response):
+    return response.get_json() if hasattr(response, "get_json") else response.json()
+
+
+def _set_cookies(response) -> list:
+    headers = response.headers
+    return headers.get_all("set-cookie") if hasattr(headers, "get_all") else headers.get_list("set-cookie")
+
+
+ADAPTERS = ["starlette-middleware", "fastapi-dependency", "flask-middleware", "flask-decorator"]
+
+
+@pytest.mark.parametrize("instance_type", ["development", "production"])
+@pytest.mark.parametrize("kind", ADAPTERS)
+def test_handshake_round_trip_through_adapter(kind, instance_type):
+    from clerk_edge.testing.demo import http
+    from clerk_edge.testing.instance import LocalClerk
+
+    app_origin = APP if kind.startswith(("starlette", "fastapi")) else "http://localhost"
+    with LocalClerk(instance_type=instance_type) as clerk:
+        session = clerk.sign_in(clerk.create_user(user_id="user_rt")["id"])
+        expired = clerk.mint_session_token(session_id=session["id"], azp=app_origin, expired=True)
+        client = _client(kind, clerk)
+        r = client.get("/me", headers=dict(BROWSER, Cookie=clerk.cookies_for(expired)))
+        assert r.status_code == 307, r.status_code
+        to_clerk = r.headers["location"]
+        assert "/v1/client/handshake?" in to_clerk
+        back = http("GET", clerk.loopback_url(to_clerk))          # the Frontend API, over real loopback HTTP
+        assert back.status == 307
+        back_url = urlsplit(back.header("location"))
+        assert back_url.path == "/me" and "__clerk_handshake" in back_url.query
+        r = client.get(f"/me?{back_url.query}", headers=dict(BROWSER))
+        cookies = _set_cookies(r)
+        session_cookie = next((c for c in cookies if c.startswith("__session")), None)
+        assert session_cookie, (r.status_code, cookies)
+        fresh = session_cookie.split(";", 1)[0].split("=", 1)[1]
+        assert clerk.issued_claims(fresh)["sid"] == session["id"]
+        if instance_type == "development":
+            # redirected to the same URL without the handshake parameters, cookies riding on the 307
+            assert r.status_code == 307
+            clean = urlsplit(r.headers["location"])
+            assert clean.path == "/me" and "__clerk_handshake" not in clean.query
+        else:
+            assert r.status_code == 200 and _json(r)["user_id"] == "user_rt"
+        # the browser, now holding the cookies, is signed in without any further redirect
+        jar = "; ".join(c.split(";", 1)[0] for c in cookies)
+        r = client.get("/me", headers=dict(BROWSER, Cookie=jar))
+        assert r.status_code == 200 and _json(r)["user_id"] == "user_rt"

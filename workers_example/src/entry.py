@@ -6,7 +6,8 @@ Routes
                       cookie), else 401 with Clerk's reason
   GET /auth-state     the 0.x "interstitial era" request state (`clerk_edge.auth_state`) as JSON
   GET /authenticate   today's "handshake era" request state (`clerk_edge.authenticate_request`); a
-                      handshake becomes a 307 redirect carrying Clerk's headers
+                      handshake (or a resolved one that carries a Location, on development instances)
+                      becomes a 307 redirect carrying Clerk's headers
 
 Keys come from the Worker's env bindings: CLERK_SECRET_KEY (a secret), CLERK_PUBLISHABLE_KEY,
 optionally CLERK_JWT_KEY (networkless verification) and CLERK_API_URL.  Only `workers.WorkerEntrypoint`,
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from workers import Response, WorkerEntrypoint
 
 import clerk_edge
+from clerk_edge.adapters.headers import redirect_headers
 from clerk_edge.adapters.workers import VERIFY_KEYS, clerk_options, json_response, request_view, session_token
 
 ROUTES = ["/", "/me", "/auth-state", "/authenticate"]
@@ -59,9 +61,10 @@ class Default(WorkerEntrypoint):
 
     async def authenticate(self, request):
         state = await clerk_edge.authenticate_request(request_view(request), **clerk_options(self.env))
+        redirect = redirect_headers(state)
+        if redirect is not None:
+            return Response(None, status=307, headers=redirect)
         headers = list(state.headers.items()) if state.headers is not None else []
-        if state.status == "handshake":
-            return Response(None, status=307, headers=headers)
         auth = state.to_auth()
         body = {"status": state.status, "reason": state.reason, "message": state.message,
                 "user_id": getattr(auth, "user_id", None), "session_id": getattr(auth, "session_id", None)}
