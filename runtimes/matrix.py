@@ -94,8 +94,9 @@ def build_tiers(extra_args: list, log=print) -> list:
                           note=f"Python {pyver} in Node", weight=6))
     tiers.append(Tier("workerd", [py, "-m", "pytest", "tests/runtimes/test_workerd.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
                       note="workers_example in workerd + npm Pyodide"))
-    tiers.append(Tier("lambda", [py, "-m", "pytest", "tests/runtimes/test_lambda.py", "-p", "runtimes.report_plugin", "-q", *extra_args],
-                      note="awslambdaric + loopback Runtime API"))
+    tiers.append(Tier("lambda", [py, "-m", "pytest", "tests/runtimes/test_lambda.py", "tests/interstitial/test_lambda_auth_state.py",
+                                 "-p", "runtimes.report_plugin", "-q", *extra_args],
+                      note="awslambdaric + loopback Runtime API (both eras)"))
     from . import cloudflare
     reason = cloudflare.skip_reason()
     tiers.append(Tier("cloudflare-python-workers",
