@@ -49,7 +49,7 @@ class VerifyJwtOptions:
 
 _PARSED: dict = {}  # PEM/JWK text -> PublicKey: configured keys are parsed once per process
 
-#: Positive verdicts of recent signature checks, keyed by (token text, key).  A browser sends the
+#: Positive verdicts of recent signature checks: token text -> the key that verified it.  A browser sends the
 #: same session token with every request for its lifetime (60 s), so re-verifying it is wasted
 #: work — on Workers an awaited WebCrypto round trip each time.  Only *valid* signatures are
 #: remembered (a forged token is checked every time); claims are always re-checked.  Bounded; set
@@ -95,15 +95,15 @@ def signature_core(jwt: Jwt, key, algorithms: Sequence[str] = claims.DEFAULT_ALG
         raise _signature_error(f"The {public_key.kty} key cannot verify {alg} signatures.")
     if public_key.alg and public_key.alg != alg:
         raise _signature_error(f"The key is restricted to {public_key.alg} and cannot verify {alg} signatures.")
-    cache_key = (jwt.raw.text, public_key)
-    if cache_key in _VERDICTS:
+    text = jwt.raw.text
+    if _VERDICTS.get(text) is public_key:  # the entry holds the key object itself: no id reuse, no hashing
         return True
     try:
         valid = bool((yield Verify(alg, public_key, jwt.signing_input, jwt.signature)))
         if valid and SIGNATURE_CACHE_SIZE:
             if len(_VERDICTS) >= SIGNATURE_CACHE_SIZE:
                 _VERDICTS.pop(next(iter(_VERDICTS)))
-            _VERDICTS[cache_key] = True
+            _VERDICTS[text] = public_key
         return valid
     except TokenVerificationError:
         raise
