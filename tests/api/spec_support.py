@@ -55,6 +55,9 @@ def spec_path() -> str:
 def load_spec() -> dict:
     import yaml
 
+    if not os.path.exists(spec_path()):  # the shared reference is read in place, never copied into the repo
+        import pytest
+        pytest.skip(f"Clerk's Backend API spec not found at {spec_path()} (set CLERK_EDGE_SHARED_DIR or CLERK_BAPI_SPEC)")
     with open(spec_path(), "rb") as fh:
         raw = fh.read()
     assert hashlib.sha256(raw).hexdigest() == SPEC_SHA256, "the shared spec changed: regenerate operations.py"

@@ -122,6 +122,8 @@ def test_generated_table_is_up_to_date():
 
     from tests.api.spec_support import spec_path
 
+    if not os.path.exists(spec_path()):
+        pytest.skip(f"Clerk's Backend API spec not found at {spec_path()} (set CLERK_EDGE_SHARED_DIR or CLERK_BAPI_SPEC)")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     proc = subprocess.run([sys.executable, os.path.join(root, "tools", "generate_operations.py"), spec_path(),
                            "--check"], capture_output=True, text=True, timeout=60)
