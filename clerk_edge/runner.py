@@ -26,7 +26,7 @@ __all__ = [
 Core = Generator[Any, Any, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fetch:
     """Perform one HTTP request; the result is a :class:`clerk_edge.fetch.HttpResponse`.
 
@@ -34,7 +34,7 @@ class Fetch:
     request: Any  # clerk_edge.fetch.HttpRequest
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verify:
     """Check a signature; the result is ``bool``. ``key`` is a :class:`clerk_edge.keys.PublicKey`."""
     alg: str
@@ -43,17 +43,17 @@ class Verify:
     signature: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sleep:
     seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Now:
     """Ask the runtime's clock; the result is seconds since the epoch (float)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Shared:
     """Run ``factory()`` (a core generator) once for all concurrent callers with the same ``key``.
 
@@ -63,7 +63,7 @@ class Shared:
     factory: Callable[[], Core]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Gather:
     """Run several core generators; the result is the list of their results.
 

@@ -111,14 +111,19 @@ def signature_core(jwt: Jwt, key, algorithms: Sequence[str] = claims.DEFAULT_ALG
         raise _signature_error(str(exc)) from None
 
 
-def verify_jwt_core(token, opts: VerifyJwtOptions, decoded: Optional[Jwt] = None):
-    """Core: returns the payload or raises :class:`TokenVerificationError`."""
+def verify_jwt_core(token, opts: VerifyJwtOptions, decoded: Optional[Jwt] = None, key: Any = None):
+    """Core: returns the payload or raises :class:`TokenVerificationError`.
+
+    ``opts`` is anything with VerifyJwtOptions' attributes (``verify_token`` passes its own options and the
+    resolved ``key``, which then stands in for ``opts.key``)."""
     jwt = decoded if decoded is not None else decode_jwt(token)
+    if key is None:
+        key = opts.key
     algorithms = normalize_algorithms(opts.algorithms)
     header = jwt.header
     claims.assert_header_type(header.get("typ", claims.MISSING), opts.header_type)
     claims.assert_header_algorithm(header.get("alg", claims.MISSING), algorithms)
-    if not (yield from signature_core(jwt, opts.key, algorithms)):
+    if not (yield from signature_core(jwt, key, algorithms)):
         raise TokenVerificationError(Reason.TOKEN_INVALID_SIGNATURE, "JWT signature is invalid.")
     now = yield Now()
     claims.assert_claims(jwt.payload, audience=opts.audience, authorized_parties=opts.authorized_parties,

@@ -11,7 +11,7 @@ from ..errors import ClerkEdgeError, TokenVerificationError, TokenVerificationEr
 from ..faces import twins
 from ..jwt import claims
 from ..jwt.decode import decode_jwt
-from ..jwt.verify import VerifyJwtOptions, verify_jwt_core
+from ..jwt.verify import verify_jwt_core
 from ..runner import Runtime
 
 __all__ = ["verify_token", "verify_token_sync", "verify_token_core", "resolve_key_core", "VerifyTokenOptions",
@@ -107,9 +107,7 @@ def verify_token_core(token, opts: VerifyTokenOptions, decoded=None):
     if opts.reject_m2m_category and jwt.header.get("cat") == M2M_CATEGORY:
         raise TokenVerificationError(Reason.TOKEN_INVALID, "Invalid session token category.", Action.ENSURE_CLERK_JWT)
     key = opts.jwt_key or (yield from resolve_key_core(jwt.header.get("kid"), opts))
-    return (yield from verify_jwt_core(token, VerifyJwtOptions(
-        key, opts.issuer, opts.authorized_parties, opts.audience, opts.clock_skew_in_ms, opts.header_type,
-        opts.algorithms), decoded=jwt))
+    return (yield from verify_jwt_core(token, opts, decoded=jwt, key=key))
 
 
 def _verify_token(token, *, jwt_key=None, secret_key=None, api_key=None, api_url=None, api_version=None,
