@@ -10,7 +10,7 @@ import pytest
 
 from clerk_edge.adapters.lambda_ import event_kind, lambda_result, request_view, with_clerk_auth
 from clerk_edge.adapters.request import session_token
-from tests.runtimes.lambda_events import KINDS, load, with_token
+from tests.runtimes.lambda_events import KINDS, browser_event, load, result_headers, with_token
 
 ALL = sorted(KINDS)
 QUERY_ALL = [("tag", "a"), ("tag", "b"), ("q", "a b&c")]
@@ -199,3 +199,66 @@ def test_decorator_optional_and_async_handler():
 
     r = handler(load("alb"), None)
     assert r["statusCode"] == 200 and json.loads(r["body"]) == {"auth": False, "t": True}
+
+
+# ---------------------------------------------------------------- with_authenticate_request: today's full flow
+FRONT_DOORS = ["apigw_rest_v1", "http_api_v2", "function_url", "alb_multi_value"]
+
+
+@pytest.mark.no_pyodide(reason="LocalClerk listens on a loopback socket")
+@pytest.mark.parametrize("instance_type", ["development", "production"])
+@pytest.mark.parametrize("name", FRONT_DOORS)
+def test_with_authenticate_request_handshake_round_trip(name, instance_type):
+    """Expired session → 307 to the Frontend API → back with the nonce → Clerk's cookies reach the browser
+    (on a redirect that drops the handshake parameters in development, on the handler's own result in
+    production) → signed in."""
+    from urllib.parse import urlsplit
+
+    from clerk_edge.adapters.lambda_ import with_authenticate_request
+    from clerk_edge.testing.demo import http
+    from clerk_edge.testing.instance import LocalClerk
+
+    with LocalClerk(instance_type=instance_type) as clerk:
+        calls = []
+
+        @with_authenticate_request(require_auth=True, secret_key=clerk.secret_key,
+                                   publishable_key=clerk.publishable_key, api_url=clerk.api_url)
+        def page(event, context, auth):
+            calls.append(auth.user_id)
+            return lambda_result(event, 200, {"user_id": auth.user_id}, headers={"Set-Cookie": "app=1; Path=/"})
+
+        user = clerk.create_user(user_id="user_lambda_rt")
+        session = clerk.sign_in(user["id"])
+        view_url = request_view(browser_event(name, "/page")).url
+        origin = view_url.split("/page")[0]
+        expired = clerk.mint_session_token(session_id=session["id"], azp=origin, expired=True)
+
+        r = page(browser_event(name, "/page", cookie=clerk.cookies_for(expired)))
+        headers, _ = result_headers(r)
+        assert r["statusCode"] == 307 and "/v1/client/handshake?" in headers["location"], r
+        assert calls == []
+        back = http("GET", clerk.loopback_url(headers["location"]))
+        back_url = urlsplit(back.header("location"))
+        assert back.status == 307 and back_url.path == "/page" and "__clerk_handshake" in back_url.query
+
+        r = page(browser_event(name, "/page", query=back_url.query))
+        headers, cookies = result_headers(r)
+        session_cookie = next(c for c in cookies if c.startswith("__session"))
+        fresh = session_cookie.split(";", 1)[0].split("=", 1)[1]
+        assert clerk.issued_claims(fresh)["sid"] == session["id"]
+        if instance_type == "development":
+            assert r["statusCode"] == 307 and calls == []
+            assert "__clerk_handshake" not in urlsplit(headers["location"]).query
+        else:  # the handler ran; its own cookie and Clerk's both reach the browser
+            assert r["statusCode"] == 200 and calls == [user["id"]]
+            assert "app=1; Path=/" in cookies and json.loads(r["body"]) == {"user_id": user["id"]}
+
+        jar = "; ".join(c.split(";", 1)[0] for c in cookies if not c.startswith("app="))
+        r = page(browser_event(name, "/page", cookie=jar))
+        assert r["statusCode"] == 200 and json.loads(r["body"]) == {"user_id": user["id"]}
+
+        r = page(browser_event(name, "/page", dest="empty"))  # a fetch() with no session: require_auth answers 401
+        headers, _ = result_headers(r)
+        expected = "dev-browser-missing" if instance_type == "development" else "session-token-and-uat-missing"
+        assert r["statusCode"] == 401 and json.loads(r["body"])["reason"] == expected
+        assert headers["x-clerk-auth-status"] == "signed-out"

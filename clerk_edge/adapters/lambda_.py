@@ -9,6 +9,10 @@ API Gateway REST (payload v1), HTTP API (v2), Lambda Function URLs (v2 shape) an
         # auth.claims: the verified session claims; auth.request: the RequestView of the event
         return lambda_result(event, 200, {"user_id": auth.claims["sub"]})
 
+    @with_authenticate_request(require_auth=True)        # today's full flow: cookies, handshake, refresh
+    def page(event, context, auth):
+        return lambda_result(event, 200, {"user_id": auth.user_id})
+
 Keys come from the function's environment (``CLERK_JWT_KEY`` for networkless verification, else
 ``CLERK_SECRET_KEY`` (+ ``CLERK_API_URL``) for the JWKS), or from keyword arguments.  Any keyword
 :func:`clerk_edge.verify_token` accepts may be given.  A request without a valid token gets a
@@ -28,7 +32,8 @@ from typing import Any, Callable, Mapping, Optional
 from ..fetch import Headers
 from .request import RequestView, session_token, to_request_view
 
-__all__ = ["with_clerk_auth", "LambdaAuth", "lambda_result", "event_kind", "request_view"]
+__all__ = ["with_clerk_auth", "with_authenticate_request", "LambdaAuth", "lambda_result", "merge_result_headers",
+           "event_kind", "request_view"]
 
 _REASONS = {200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found",
             303: "See Other", 307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request",
@@ -167,6 +172,69 @@ def with_clerk_auth(fn: Optional[Callable] = None, *, optional: bool = False, **
                 import asyncio
                 result = asyncio.run(result)
             return result
+
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def _result_pairs(result: Mapping) -> list:
+    pairs = []
+    multi = result.get("multiValueHeaders") or {}
+    for k, v in (result.get("headers") or {}).items():
+        if k not in multi:
+            pairs.append((k, v))
+    for k, vs in multi.items():
+        pairs.extend((k, v) for v in vs)
+    pairs.extend(("Set-Cookie", c) for c in result.get("cookies") or [])
+    return pairs
+
+
+def merge_result_headers(event: Mapping, result: Any, headers: Any) -> Any:
+    """Add ``headers`` (e.g. a RequestState's: the cookies of a resolved handshake, ``x-clerk-auth-*``) to a
+    handler's result, in the event's format (Set-Cookie to ``cookies`` for v2, ``multiValueHeaders`` for v1/ALB).
+    A result that is not a proxy dict is returned unchanged."""
+    extra = _header_pairs(headers)
+    if not extra or not isinstance(result, dict) or "statusCode" not in result:
+        return result
+    shaped = lambda_result(event, result["statusCode"], None, _result_pairs(result) + extra)
+    merged = {k: v for k, v in result.items() if k not in ("headers", "multiValueHeaders", "cookies")}
+    for k in ("headers", "multiValueHeaders", "cookies"):
+        if k in shaped:
+            merged[k] = shaped[k]
+    return merged
+
+
+def with_authenticate_request(fn: Optional[Callable] = None, *, require_auth: bool = False, **options: Any):
+    """Decorate ``handler(event, context, auth)`` with today's request authentication
+    (:func:`clerk_edge.sync.authenticate_request`; any of its keyword options, keys default to ``CLERK_*``).
+
+    A handshake — or a resolved one whose headers carry a Location — is answered with a 307 carrying Clerk's
+    headers, and the handler is not called.  ``require_auth=True``: a signed-out request gets a 401 JSON
+    ``{"reason", "message"}`` with the ``x-clerk-auth-*`` headers.  Otherwise the handler gets the auth object
+    (signed in or signed out) and the state's headers are added to its result (the session cookies of a
+    just-resolved handshake must reach the browser)."""
+
+    def decorate(handler: Callable):
+        import inspect
+        is_async = inspect.iscoroutinefunction(handler)
+
+        @functools.wraps(handler)
+        def wrapper(event, context=None):
+            from ..sync import authenticate_request
+            from .headers import redirect_headers
+            state = authenticate_request(to_request_view(event), **options)
+            redirect = redirect_headers(state)
+            if redirect is not None:
+                return lambda_result(event, 307, None, redirect)
+            if require_auth and state.status != "signed-in":
+                debug = [(k, v) for k, v in Headers(state.headers).items() if k.lower().startswith("x-clerk-auth-")]
+                return lambda_result(event, 401, {"reason": state.reason, "message": state.message or ""}, debug)
+            result = handler(event, context, state.to_auth())
+            if is_async:
+                import asyncio
+                result = asyncio.run(result)
+            return merge_result_headers(event, result, state.headers)
 
         return wrapper
 

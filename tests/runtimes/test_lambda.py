@@ -222,3 +222,38 @@ def test_authenticate_request_in_lambda_with_a_loopback_clerk():
             assert hs.body["headers"]["location"].startswith(f"https://{clerk.frontend_api}/v1/client/handshake?")
         finally:
             a.stop(proc)
+
+
+@pytest.mark.parametrize("door", ["apigw_rest_v1", "http_api_v2", "function_url", "alb_multi_value"])
+def test_with_authenticate_request_round_trip_in_lambda(door):
+    """``with_authenticate_request`` in the real runtime loop, production instance: an expired session is sent
+    to the Frontend API, comes back with a nonce, the function resolves it against the loopback Backend API
+    and Clerk's session cookies ride on the handler's own result; the browser is then signed in."""
+    from urllib.parse import urlsplit
+
+    LocalClerk = pytest.importorskip("clerk_edge.testing.instance").LocalClerk
+    from clerk_edge.adapters.lambda_ import request_view
+    from clerk_edge.testing.demo import http
+    from tests.runtimes.lambda_events import browser_event, result_headers
+
+    with LocalClerk(instance_type="production") as clerk, RuntimeAPI(function_name="clerk-edge-page") as a:
+        env = {k: v for k, v in clerk.env().items() if k != "CLERK_JWT_KEY"}
+        proc = a.spawn("app.page", TASK, env=dict(env, PYTHONPATH=ROOT))
+        try:
+            session = clerk.sign_in(clerk.create_user(user_id="user_lambda_page")["id"])
+            origin = request_view(browser_event(door, "/page")).url.split("/page")[0]
+            expired = clerk.mint_session_token(session_id=session["id"], azp=origin, expired=True)
+            r = a.invoke(browser_event(door, "/page", cookie=clerk.cookies_for(expired)))
+            headers, _ = result_headers(r.body)
+            assert r.body["statusCode"] == 307 and "/v1/client/handshake?" in headers["location"], r
+            back = urlsplit(http("GET", clerk.loopback_url(headers["location"])).header("location"))
+            r = a.invoke(browser_event(door, "/page", query=back.query))
+            headers, cookies = result_headers(r.body)
+            assert r.body["statusCode"] == 200, r
+            assert json.loads(r.body["body"])["user_id"] == "user_lambda_page"
+            assert "app=1; Path=/" in cookies and any(c.startswith("__session") for c in cookies), cookies
+            jar = "; ".join(c.split(";", 1)[0] for c in cookies if not c.startswith("app="))
+            r = a.invoke(browser_event(door, "/page", cookie=jar))
+            assert r.body["statusCode"] == 200 and json.loads(r.body["body"])["user_id"] == "user_lambda_page"
+        finally:
+            a.stop(proc)

@@ -6,7 +6,8 @@ import time
 
 _T_IMPORT = time.time()
 
-from clerk_edge.adapters.lambda_ import lambda_result, request_view, with_clerk_auth  # noqa: E402
+from clerk_edge.adapters.headers import redirect_headers  # noqa: E402
+from clerk_edge.adapters.lambda_ import lambda_result, request_view, with_authenticate_request, with_clerk_auth  # noqa: E402
 
 
 @with_clerk_auth(authorized_parties=[os.environ["APP_AUTHORIZED_PARTY"]] if os.environ.get("APP_AUTHORIZED_PARTY") else None)
@@ -37,9 +38,17 @@ def authenticate(event, context):
                                        publishable_key=os.environ.get("CLERK_PUBLISHABLE_KEY"),
                                        api_url=os.environ.get("CLERK_API_URL"))
     headers = list(state.headers.items()) if state.headers is not None else []
-    if state.status == "handshake":
-        return lambda_result(event, 307, None, headers)
+    redirect = redirect_headers(state)
+    if redirect is not None:
+        return lambda_result(event, 307, None, redirect)
     auth = state.to_auth()
     return lambda_result(event, 200 if state.status == "signed-in" else 401,
                          {"status": state.status, "reason": state.reason,
                           "user_id": getattr(auth, "user_id", None)}, headers)
+
+
+@with_authenticate_request(require_auth=True)  # keys from CLERK_SECRET_KEY / CLERK_PUBLISHABLE_KEY / CLERK_API_URL
+def page(event, context, auth):
+    """The decorator's whole flow: handshake redirects, resolution, Clerk's cookies on this result."""
+    return lambda_result(event, 200, {"user_id": auth.user_id, "request_id": context.aws_request_id},
+                         headers={"Set-Cookie": "app=1; Path=/"})
