@@ -24,7 +24,7 @@ import functools
 import json
 from typing import Any, Callable, Iterable, List, Optional, Tuple
 
-from .headers import redirect_headers
+from .headers import apply_headers, apply_to_header_list, redirect_headers
 
 __all__ = ["ClerkWSGIMiddleware", "require_auth", "get_auth", "get_request_state"]
 
@@ -75,12 +75,11 @@ class ClerkWSGIMiddleware:
             start_response(_REASONS[401], [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
                            + _debug(state))
             return [body]
-        extra = _items(state.headers)
-        if not extra:
+        if not _items(state.headers):
             return self.app(environ, start_response)
 
         def start_with_headers(status, headers, exc_info=None):
-            return start_response(status, list(headers) + extra, exc_info)
+            return start_response(status, apply_to_header_list(list(headers), state), exc_info)
 
         return self.app(environ, start_with_headers)
 
@@ -116,13 +115,7 @@ def require_auth(view: Optional[Callable] = None, **options: Any):
                 return Response(_body(state), status=401, mimetype="application/json", headers=_debug(state))
             if not own or not _items(state.headers):
                 return fn(*args, **kwargs)
-            response = make_response(fn(*args, **kwargs))
-            for name, value in _items(state.headers):
-                if name.lower() == "set-cookie":
-                    response.headers.add(name, value)
-                else:
-                    response.headers[name] = value
-            return response
+            return apply_headers(make_response(fn(*args, **kwargs)), state)
         return wrapper
 
     return decorate(view) if view is not None else decorate

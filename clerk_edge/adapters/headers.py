@@ -14,7 +14,7 @@ response of each runtime.  Several ``Set-Cookie`` headers stay separate everywhe
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Iterable, List, Optional, Tuple
 
 from ..fetch import Headers
 
@@ -66,16 +66,18 @@ def apply_to_lambda_result(result: dict, source: Any, *, version: str = "auto") 
     return result
 
 
-def apply_to_header_list(header_list: list, source: Any) -> list:
+def apply_to_header_list(header_list: list, source: Any, *, as_bytes: Optional[bool] = None) -> list:
     """Extend an ASGI (bytes pairs) or WSGI (str pairs) header list in place; single-valued names
-    already present are replaced, Set-Cookie is appended.  Returns the list."""
-    as_bytes = bool(header_list) and isinstance(header_list[0][0], (bytes, bytearray))
+    already present are replaced, Set-Cookie is appended.  Returns the list.  ``as_bytes`` (default: the
+    list's own kind, str when empty) says which kind of pairs to add."""
+    if as_bytes is None:
+        as_bytes = bool(header_list) and isinstance(header_list[0][0], (bytes, bytearray))
     for name, value in header_items(source):
         lname = name.lower()
         if lname != "set-cookie":
             header_list[:] = [h for h in header_list
                               if (h[0].decode("latin-1") if isinstance(h[0], (bytes, bytearray)) else h[0]).lower() != lname]
-        header_list.append((name.encode("latin-1"), value.encode("latin-1")) if as_bytes else (name, value))
+        header_list.append((lname.encode("latin-1"), value.encode("latin-1")) if as_bytes else (name, value))  # ASGI: lower-case
     return header_list
 
 

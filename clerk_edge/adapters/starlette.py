@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
-from .headers import redirect_headers
+from .headers import apply_headers, apply_to_header_list, redirect_headers
 
 try:
     from starlette.requests import Request  # FastAPI resolves the dependency's annotations, so they are imported here
@@ -79,14 +79,12 @@ class ClerkMiddleware:
         if self.require_auth and not _signed_in(state) and not scope.get("path", "/").startswith(self.public_paths or ("\0",)):
             return await _respond(send, 401, [("content-type", "application/json")] + _debug_headers(state),
                                   _unauthorized_body(state))
-        extra = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in header_items(state.headers)]
-        if not extra:
+        if not header_items(state.headers):
             return await self.app(scope, receive, send)
 
         async def send_with_headers(message):
             if message.get("type") == "http.response.start":
-                message = dict(message)
-                message["headers"] = list(message.get("headers") or []) + extra
+                message = dict(message, headers=apply_to_header_list(list(message.get("headers") or []), state, as_bytes=True))
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
@@ -126,11 +124,7 @@ class ClerkAuth:
             redirect = redirect_headers(state)
             if redirect is not None:
                 raise HTTPException(307, headers=_HeaderPairs(redirect))
-            for name, value in header_items(state.headers):
-                if name.lower() == "set-cookie":
-                    response.headers.append(name, value)
-                else:
-                    response.headers[name] = value
+            apply_headers(response, state)
         if self.required and not _signed_in(state):
             raise HTTPException(401, detail={"reason": state.reason, "message": state.message or ""},
                                 headers=dict(_debug_headers(state)))

@@ -56,3 +56,27 @@ def test_js_style_response_and_handshake_parts():
                                                                        "__session=abc; Path=/"]
     status, items = handshake_response_parts(_State())
     assert status == 307 and ("location", "https://fapi/v1/client/handshake?x=1") in items
+
+
+def test_empty_asgi_list_gets_lower_case_bytes_pairs():
+    asgi = apply_to_header_list([], Headers([("Access-Control-Allow-Origin", "null"), ("Set-Cookie", "a=1")]),
+                                as_bytes=True)
+    assert asgi == [(b"access-control-allow-origin", b"null"), (b"set-cookie", b"a=1")]
+
+
+def test_redirect_headers_rule():
+    from clerk_edge.adapters.headers import redirect_headers
+
+    class S:
+        def __init__(self, status, headers):
+            self.status, self.headers = status, headers
+
+    # a handshake always redirects, with every header (both Set-Cookies kept)
+    assert redirect_headers(S("handshake", STATE_HEADERS)) == STATE_HEADERS.items()
+    # a resolved handshake on a development instance: signed in, but carrying a Location
+    resolved = Headers([("set-cookie", "__session=new"), ("location", "https://app/page"), ("cache-control", "no-store")])
+    assert redirect_headers(S("signed-in", resolved)) == resolved.items()
+    # otherwise serve the request (its headers go onto the app's response)
+    assert redirect_headers(S("signed-in", Headers([("set-cookie", "__session=new")]))) is None
+    assert redirect_headers(S("signed-out", Headers([("x-clerk-auth-status", "signed-out")]))) is None
+    assert redirect_headers(S("signed-in", None)) is None
