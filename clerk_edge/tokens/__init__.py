@@ -44,7 +44,8 @@ class VerifyTokenOptions:
         """Fill ``jwt_key``/``secret_key``/``api_url``/``api_version`` from the environment:
         argument > ``CLERK_JWT_KEY``; argument > ``CLERK_SECRET_KEY`` > ``CLERK_API_KEY``."""
         env = self.env
-        out = VerifyTokenOptions(**self.__dict__)
+        out = object.__new__(VerifyTokenOptions)  # a plain copy (runs per JWKS-keyed verification)
+        out.__dict__.update(self.__dict__)
         out.jwt_key = self.jwt_key or get_env(env, "CLERK_JWT_KEY")
         out.secret_key = self.secret_key or get_env(env, "CLERK_SECRET_KEY") or get_env(env, "CLERK_API_KEY")
         out.api_url = self.api_url or get_env(env, "CLERK_API_URL") or DEFAULT_API_URL
